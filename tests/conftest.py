@@ -1,0 +1,84 @@
+"""Shared fixtures: tiny files written on the fly, params builders, the demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TX_HEADER = "factuur;klant;datum;omzet;marge\n"
+
+
+def write(path: Path, text: str | bytes, encoding: str = "utf-8") -> Path:
+    """Write text (or bytes) to a file and return its path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding=encoding, newline="")
+    return path
+
+
+def params_dict(tx: str = "tx.csv", **overrides) -> dict:
+    """A valid params mapping for a semicolon transactions file with the TX_HEADER columns."""
+    p = {
+        "client": "Test BV",
+        "language": "nl",
+        "reference_date": dt.date(2025, 12, 31),
+        "period_months": 12,
+        "pyramid_basis": "revenue",
+        "transactions": {"path": tx, "columns": {"customer_id": "klant", "date": "datum", "amount": "omzet",
+                                                 "margin": "marge", "order_id": "factuur"}},
+        "output_dir": "out",
+    }
+    p.update(overrides)
+    return p
+
+
+def write_params(folder: Path, data: dict, name: str = "params.yaml") -> Path:
+    """Write a params mapping as YAML into ``folder``."""
+    return write(folder / name, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+@pytest.fixture(scope="session")
+def demo_small(tmp_path_factory) -> Path:
+    """Demo data at 5 % scale (about 1,000 customers), generated once per session."""
+    from toolkit.demo import generate_demo_data
+
+    folder = tmp_path_factory.mktemp("demo_small")
+    generate_demo_data(folder / "data", scale=0.05)
+    return folder / "data"
+
+
+@pytest.fixture(scope="session")
+def demo_data() -> Path:
+    """The full demo data in the project's data/demo (generated once, reused while current)."""
+    from toolkit.demo_run import ensure_demo_data
+
+    return ensure_demo_data()
+
+
+@pytest.fixture
+def demo_params_copy(tmp_path, demo_data) -> callable:
+    """Copy params/demo*.yaml into a temp folder with data paths pointing at the demo data."""
+
+    def make(name: str = "demo.yaml", **overrides) -> Path:
+        data = yaml.safe_load((ROOT / "params" / name).read_text(encoding="utf-8"))
+        data["transactions"]["path"] = str(demo_data / "transactions.csv")
+        data["customers"]["path"] = str(demo_data / "customers.xlsx")
+        data["output_dir"] = str(tmp_path / "out" / Path(name).stem)
+        data.update(overrides)
+        return write_params(tmp_path, data, name)
+
+    return make
+
+
+def copy_tree(src: Path, dst: Path) -> Path:
+    """Copy a folder (for tests that damage a copy)."""
+    shutil.copytree(src, dst)
+    return dst

@@ -1,0 +1,92 @@
+"""The command line: exit code 0 when all is well, 2 with one clear message for user mistakes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import TX_HEADER, params_dict, write, write_params
+
+from toolkit.cli import main
+from toolkit.params import load_params
+
+GOOD_ROWS = "F1;1;01-02-2025;100,00;30\nF2;2;01-03-2025;50,00;10\nF3;3;01-03-2024;20,00;5\n"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "toolkit.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_validate_ok_prints_quality_summary(tmp_path):
+    write(tmp_path / "tx.csv", TX_HEADER + GOOD_ROWS)
+    params = write_params(tmp_path, params_dict())
+    proc = run_cli("validate", str(params))
+    assert proc.returncode == 0, proc.stderr
+    assert "rows read 3, usable 3, excluded 0" in proc.stdout
+    assert f"OK: {params} is valid." in proc.stdout
+
+
+@pytest.mark.parametrize(("mutate", "expected"), [
+    (lambda d: d.update(language="de"), "'de' is not allowed for language"),
+    (lambda d: d.update(pyramid_bassis="revenue"), "Did you mean 'pyramid_basis'?"),
+    (lambda d: d["transactions"]["columns"].update(amount="bedrag"), "column 'bedrag'"),
+    (lambda d: d["transactions"].update(path="missing.csv"), "transactions.path 'missing.csv' not found"),
+])
+def test_user_mistakes_exit_2_without_traceback(tmp_path, mutate, expected):
+    write(tmp_path / "tx.csv", TX_HEADER + GOOD_ROWS)
+    data = params_dict()
+    mutate(data)
+    params = write_params(tmp_path, data)
+    proc = run_cli("validate", str(params))
+    assert proc.returncode == 2
+    assert expected in proc.stderr
+    assert proc.stderr.startswith("error: ")
+    assert "Traceback" not in proc.stderr
+
+
+def test_empty_data_file_exit_2(tmp_path):
+    write(tmp_path / "tx.csv", "")
+    proc = run_cli("validate", str(write_params(tmp_path, params_dict())))
+    assert proc.returncode == 2 and "tx.csv: the file is empty" in proc.stderr
+
+
+def test_customers_fast_path(tmp_path):
+    write(tmp_path / "tx.csv", TX_HEADER + GOOD_ROWS)
+    params = write_params(tmp_path, params_dict())
+    out = tmp_path / "exports" / "klanten.csv"
+    assert main(["customers", str(params), "-o", str(out)]) == 0
+    frame = pd.read_csv(out, dtype={"customer_id": str})
+    assert frame.columns[:8].tolist() == ["customer_id", "pyramid_layer", "abc_class", "revenue", "margin", "orders",
+                                          "first_purchase", "last_purchase"]
+    assert frame.set_index("customer_id")["pyramid_layer"].to_dict() == {"1": "top", "2": "small", "3": "inactive"}
+    assert out.read_text().splitlines()[1].startswith("1,top,A,100.00,30.00,1,2025-02-01,2025-02-01")
+
+
+def test_run_with_several_params_continues_past_a_failure(tmp_path, monkeypatch, capsys):
+    write(tmp_path / "tx.csv", TX_HEADER + GOOD_ROWS)
+    good = write_params(tmp_path, params_dict(), "good.yaml")
+    bad = write_params(tmp_path, {**params_dict(), "language": "xx"}, "bad.yaml")
+    calls = []
+
+    def fake_run(path, **kwargs):  # validates like the real run, without executing notebooks
+        load_params(path)
+        calls.append(path)
+        return tmp_path / "out"
+
+    monkeypatch.setattr("toolkit.report.run_report", fake_run)
+    assert main(["run", str(bad), str(good)]) == 2
+    out = capsys.readouterr().out
+    assert "failed" in out and "ok" in out
+    assert calls == [str(good)]
+
+
+def test_params_written_by_yaml_dump_roundtrip(tmp_path):
+    # A consultant's file may quote dates; both forms validate.
+    write(tmp_path / "tx.csv", TX_HEADER + GOOD_ROWS)
+    data = params_dict()
+    data["reference_date"] = "2025-12-31"
+    path = write(tmp_path / "p.yaml", yaml.safe_dump(data))
+    assert run_cli("validate", str(path)).returncode == 0

@@ -1,0 +1,86 @@
+"""Customer summary: hand-computed on a ten-line table."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from toolkit.engine import analysis_period, customer_summary
+from toolkit.errors import DataError
+
+REF = dt.date(2025, 12, 31)
+
+
+def tx() -> pd.DataFrame:
+    # Period: 2025-01-01..2025-12-31; previous period: 2024-01-01..2024-12-31.
+    rows = [
+        ("a", "2024-03-01", 100.0, 30.0, "o1"),   # previous period
+        ("a", "2025-02-01", 50.0, 10.0, "o2"),    # period
+        ("a", "2025-02-01", 25.0, 5.0, "o2"),     # same order, second line
+        ("a", "2025-03-01", -20.0, -4.0, "c1"),   # return: nets, not an order
+        ("b", "2025-05-01", 20.0, 2.0, "o3"),     # new customer
+        ("c", "2023-06-01", 40.0, 8.0, "o4"),     # before both periods: inactive
+        ("d", "2024-12-31", 60.0, 6.0, "o5"),     # last day of the previous period
+        ("d", "2025-01-01", 70.0, 7.0, "o6"),     # first day of the period
+        ("e", "2025-04-01", -15.0, -3.0, "c2"),   # only a return in the period
+        ("e", "2026-01-01", 99.0, 9.0, "o7"),     # after the reference date: ignored
+    ]
+    frame = pd.DataFrame(rows, columns=["customer_id", "date", "amount", "margin", "order_id"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def test_analysis_period_boundaries():
+    p = analysis_period(REF, 12)
+    assert (p.start, p.first_day, p.end, p.previous_start) == (
+        dt.date(2024, 12, 31), dt.date(2025, 1, 1), REF, dt.date(2023, 12, 31))
+    q = analysis_period(dt.date(2025, 3, 31), 1)
+    assert (q.first_day, q.previous_start) == (dt.date(2025, 3, 1), dt.date(2025, 1, 31))
+
+
+def test_customer_summary_by_hand():
+    s = customer_summary(tx(), reference_date=REF).set_index("customer_id")
+    assert s.index.tolist() == ["a", "b", "c", "d", "e"]
+    assert s["revenue"].to_dict() == {"a": 55.0, "b": 20.0, "c": 0.0, "d": 70.0, "e": -15.0}
+    assert s["margin"].to_dict() == {"a": 11.0, "b": 2.0, "c": 0.0, "d": 7.0, "e": -3.0}
+    assert s["orders"].to_dict() == {"a": 1, "b": 1, "c": 0, "d": 1, "e": 0}
+    assert s["lines"].to_dict() == {"a": 3, "b": 1, "c": 0, "d": 1, "e": 1}
+    assert s["returns"].to_dict() == {"a": -20.0, "b": 0.0, "c": 0.0, "d": 0.0, "e": -15.0}
+    assert s["revenue_previous"].to_dict() == {"a": 100.0, "b": 0.0, "c": 0.0, "d": 60.0, "e": 0.0}
+    assert s["revenue_to_date"].to_dict() == {"a": 155.0, "b": 20.0, "c": 40.0, "d": 130.0, "e": -15.0}
+    assert s.loc["a", "first_purchase"] == dt.date(2024, 3, 1)
+    assert s.loc["a", "last_purchase"] == dt.date(2025, 2, 1)   # the return is not a purchase
+    assert s.loc["e", "first_purchase"] == dt.date(2025, 4, 1)  # no purchase at all: first line
+
+
+def test_without_order_id_each_purchase_day_is_an_order():
+    frame = tx().drop(columns=["order_id"])
+    s = customer_summary(frame, reference_date=REF, order_id=None).set_index("customer_id")
+    assert s.loc["a", "orders"] == 1  # two lines on 2025-02-01 are one purchase day
+
+
+def test_without_margin_the_margin_is_missing():
+    s = customer_summary(tx().drop(columns=["margin"]), reference_date=REF)
+    assert s["margin"].isna().all()
+
+
+def test_input_not_mutated_and_deterministic():
+    frame = tx()
+    before = frame.copy()
+    a = customer_summary(frame, reference_date=REF)
+    b = customer_summary(frame, reference_date=REF)
+    pd.testing.assert_frame_equal(frame, before)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_missing_column_is_a_clear_error():
+    with pytest.raises(DataError, match=r"column\(s\) amount not in the transactions frame.*customer_id='klantnr'"):
+        customer_summary(tx().drop(columns=["amount"]), reference_date=REF)
+
+
+def test_other_column_names():
+    frame = tx().rename(columns={"customer_id": "klantnr", "date": "datum", "amount": "omzet"})
+    s = customer_summary(frame, reference_date=REF, customer_id="klantnr", date="datum", amount="omzet")
+    assert s["revenue"].sum() == 130.0

@@ -1,0 +1,40 @@
+"""Committed notebooks: no outputs, a typed parameters cell, only wiring (no def/class/loops)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT
+
+from toolkit.report import CHAPTERS
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_every_chapter_has_a_notebook():
+    assert {c.notebook for c in CHAPTERS} <= {p.name for p in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_clean_and_thin(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for cell in code:
+        assert cell.get("outputs") == [], f"{path.name}: cell {cell.get('id')} has outputs; strip them"
+        assert cell.get("execution_count") is None
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1 and code[0] is params[0], "the first code cell must be the only 'parameters' cell"
+    tree = ast.parse(params[0].source)
+    assert {n.target.id for n in tree.body if isinstance(n, ast.AnnAssign)} == {"params_path", "work_dir"}
+    assert all(isinstance(n, ast.AnnAssign) and isinstance(n.value, ast.Constant) for n in tree.body), \
+        "parameters must be literals: papermill does not recompute expressions after injection"
+    for line in params[0].source.splitlines():
+        assert line.count("=") == 1, "papermill cannot parse a parameter line with two '=' signs"
+    for cell in code[1:]:
+        for node in ast.walk(ast.parse(cell.source)):
+            assert not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.For | ast.While | ast.Lambda), \
+                f"{path.name}: analysis logic belongs in toolkit, not in the notebook ({type(node).__name__})"

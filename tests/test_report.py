@@ -1,0 +1,257 @@
+"""End to end: papermill, nbconvert and WeasyPrint on the demo data, outputs checked for content."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+from conftest import ROOT, write_params
+from pypdf import PdfReader
+
+from toolkit.errors import ReportError
+from toolkit.i18n import fmt_int, fmt_pct, t
+from toolkit.report import run_report
+from toolkit.segments import LAYERS, pyramid_summary
+
+pytestmark = pytest.mark.e2e
+
+
+def pdf_text(path: Path) -> tuple[int, str]:
+    reader = PdfReader(path)
+    return len(reader.pages), "\n".join(p.extract_text() for p in reader.pages)
+
+
+def personal_values(xlsx: Path, limit: int = 400) -> list[str]:
+    """Names, e-mails, phones and streets from the demo customer master (the fields that must never leak)."""
+    wb = openpyxl.load_workbook(xlsx, read_only=True)
+    ws = wb.active
+    rows = ws.iter_rows(values_only=True)
+    header = list(next(rows))
+    idx = [header.index(c) for c in ("naam", "email", "telefoon", "straat")]
+    out = []
+    for i, row in enumerate(rows):
+        if i >= limit:
+            break
+        out += [str(row[j]) for j in idx if row[j]]
+    wb.close()
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo_nl(tmp_path_factory, demo_data) -> Path:
+    folder = tmp_path_factory.mktemp("demo_nl")
+    data = yaml.safe_load((ROOT / "params" / "demo.yaml").read_text(encoding="utf-8"))
+    data["transactions"]["path"] = str(demo_data / "transactions.csv")
+    data["customers"]["path"] = str(demo_data / "customers.xlsx")
+    data["output_dir"] = str(folder / "out")
+    data["client"] = 'Demo "BV" <script>alert(1)</script>'
+    params = write_params(folder, data, "demo.yaml")
+    messages: list[str] = []
+    run_report(params, progress=messages.append)
+    assert any("[2/2]" in m for m in messages), messages
+    return folder / "out"
+
+
+def test_outputs_exist(demo_nl):
+    assert sorted(p.name for p in demo_nl.iterdir()) == ["customers.csv", "manifest.json", "report.html",
+                                                         "report.pdf", "work"]
+    assert not list(demo_nl.parent.glob(".out.*")), "no staging or failed folder is left behind"
+
+
+def test_manifest_reconciles_and_records_everything(demo_nl, demo_data):
+    m = json.loads((demo_nl / "manifest.json").read_text())
+    tx = m["inputs"]["transactions"]
+    rec = tx["reconciliation"]
+    assert rec["difference"] == "0.00"
+    assert Decimal(rec["amount_read"]) == Decimal(rec["amount_usable"]) + Decimal(rec["amount_excluded"])
+    assert tx["sha256"] == hashlib.sha256((demo_data / "transactions.csv").read_bytes()).hexdigest()
+    assert tx["rows_read"] == tx["rows_usable"] + tx["rows_excluded"]
+    assert m["reference_date"] == "2025-12-31"
+    assert m["period"] == {"first_day": "2025-01-01", "last_day": "2025-12-31", "previous_first_day": "2024-01-01",
+                           "months": 12}
+    assert [c["status"] for c in m["chapters"]] == ["ok", "ok"]
+    assert {"pandas", "duckdb", "papermill", "nbconvert", "weasyprint"} <= set(m["environment"]["packages"])
+    for name in ("report.html", "report.pdf", "customers.csv"):
+        assert m["outputs"][name] == hashlib.sha256((demo_nl / name).read_bytes()).hexdigest()
+    assert m["timings"]["total"] > 0
+
+
+def test_demo_injected_problems_are_found(demo_nl):
+    from toolkit.demo import INJECTED_PROBLEMS
+
+    m = json.loads((demo_nl / "manifest.json").read_text())
+    excl = {e["reason"]: e["rows"] for e in m["inputs"]["transactions"]["exclusions"]}
+    assert excl.get("duplicate_line") == INJECTED_PROBLEMS["duplicate_lines"]
+    assert excl.get("missing_customer_id") == INJECTED_PROBLEMS["missing_customer_id"]
+
+
+def test_customers_csv(demo_nl):
+    frame = pd.read_csv(demo_nl / "customers.csv", dtype={"customer_id": str})
+    assert frame.columns[:8].tolist() == ["customer_id", "pyramid_layer", "abc_class", "revenue", "margin", "orders",
+                                          "first_purchase", "last_purchase"]
+    assert frame["customer_id"].is_unique
+    assert set(frame["pyramid_layer"]) == set(LAYERS)
+    m = json.loads((demo_nl / "manifest.json").read_text())
+    assert frame["pyramid_layer"].value_counts().to_dict() == {k: v for k, v in m["row_counts"]["layers"].items() if v}
+    assert not {"naam", "email", "telefoon", "straat", "name", "phone", "street"} & set(frame.columns)
+    # buying customers = positive revenue; prospects never bought
+    assert (frame.loc[frame["pyramid_layer"].isin(LAYERS[:5]), "revenue"] > 0).all()
+    assert frame.loc[frame["pyramid_layer"] == "prospect", "first_purchase"].isna().all()
+
+
+def test_html_holds_the_pyramid_table_and_no_code(demo_nl):
+    html = (demo_nl / "report.html").read_text(encoding="utf-8")
+    customers = pd.read_csv(demo_nl / "customers.csv", dtype={"customer_id": str})
+    layers = pyramid_summary(customers)
+    # every layer row of the table with its count and revenue share, formatted in Dutch
+    for _, row in layers.iterrows():
+        cells = (f'<td class="l">{t("layer." + row["layer"], "nl")}</td><td class="r">'
+                 f'{fmt_int(row["customers"], "nl")}</td>')
+        assert cells in html, cells
+        assert fmt_pct(row["revenue_share"], "nl") in html
+    assert "Kerncijfers" in html and "Pareto" in html and "Aansluiting van de omzet" in html
+    for code in ("open_run(", "import ", "show(views", "params_path", "Traceback"):
+        assert code not in html
+    assert "<script" not in html, "the client name must be escaped and no script shipped"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("<svg") >= 3
+    assert "http://" not in html.replace("http://www.w3.org", "")  # self-contained: no CDN
+
+
+def test_pdf_pages_and_content(demo_nl):
+    pages, text = pdf_text(demo_nl / "report.pdf")
+    assert 5 <= pages <= 20
+    for phrase in ("Klantpiramide", "Gegevens en kwaliteit", "Inhoud", "Kerncijfers", "Tabel 1", "Figuur 1",
+                   "Referentiedatum", "31 december 2025", "Pagina 2 van"):
+        assert phrase in text, phrase
+    layers = pyramid_summary(pd.read_csv(demo_nl / "customers.csv", dtype={"customer_id": str}))
+    top = layers.set_index("layer").loc["top"]
+    assert re.search(rf"Top\s+{re.escape(fmt_int(top['customers'], 'nl'))}\s", text)
+
+
+def test_no_personal_data_in_outputs(demo_nl, demo_data):
+    values = personal_values(demo_data / "customers.xlsx")
+    assert len(values) > 100
+    blobs = {name: (demo_nl / name).read_text(encoding="utf-8") for name in ("report.html", "customers.csv",
+                                                                             "manifest.json")}
+    blobs["report.pdf"] = pdf_text(demo_nl / "report.pdf")[1]
+    for name, blob in blobs.items():
+        leaked = [v for v in values if v in blob]
+        assert not leaked, f"{name} contains personal data: {leaked[:3]}"
+
+
+def test_executed_notebooks_kept_for_audit(demo_nl):
+    for nb_path in (demo_nl / "work" / "notebooks").glob("*.ipynb"):
+        nb = nbformat.read(nb_path, as_version=4)
+        injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert injected and "work_dir" in injected[0].source
+
+
+# --- English, overwrite protection, failing chapters (on the small demo, for speed) -------------------------
+
+@pytest.fixture
+def small_params(tmp_path, demo_small):
+    def make(**overrides) -> Path:
+        data = yaml.safe_load((ROOT / "params" / "demo-en.yaml").read_text(encoding="utf-8"))
+        data["transactions"]["path"] = str(demo_small / "transactions.csv")
+        data["customers"]["path"] = str(demo_small / "customers.xlsx")
+        data["output_dir"] = str(tmp_path / "out")
+        data.update(overrides)
+        return write_params(tmp_path, data)
+    return make
+
+
+def test_english_report_and_byte_identical_rerun(small_params, tmp_path):
+    params = small_params()
+    out = run_report(params)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    _, text = pdf_text(out / "report.pdf")
+    for phrase in ("Customer pyramid", "Data and quality", "Key figures", "Revenue reconciliation", "Page 2 of"):
+        assert phrase in html or phrase in text, phrase
+    for dutch in ("Kerncijfers", "Pagina", "Per klant", "Aansluiting", "Inhoud"):
+        assert dutch not in text, dutch
+    first = (out / "customers.csv").read_bytes()
+    svg_first = re.findall(r"<svg.*?</svg>", html, re.S)
+    out = run_report(params)
+    assert (out / "customers.csv").read_bytes() == first
+    assert re.findall(r"<svg.*?</svg>", (out / "report.html").read_text(encoding="utf-8"), re.S) == svg_first
+
+
+def test_other_reference_date_does_not_overwrite(small_params):
+    out = run_report(small_params(), pdf=False)
+    before = (out / "manifest.json").read_bytes()
+    with pytest.raises(ReportError, match=r"already holds a report for reference date 2025-12-31.*--force"):
+        run_report(small_params(reference_date="2025-06-30"), pdf=False)
+    assert (out / "manifest.json").read_bytes() == before
+    run_report(small_params(reference_date="2025-06-30"), pdf=False, force=True)
+    assert json.loads((out / "manifest.json").read_text())["reference_date"] == "2025-06-30"
+
+
+def test_failing_chapter_keeps_previous_report(small_params, tmp_path, monkeypatch):
+    out = run_report(small_params(), pdf=False)
+    before = (out / "report.html").read_bytes()
+    broken = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", broken)
+    nb = nbformat.read(broken / "02-customer-pyramid.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('boom in chapter')"))
+    nbformat.write(nb, broken / "02-customer-pyramid.ipynb")
+    monkeypatch.setenv("KLANTPIRAMIDE_NOTEBOOKS", str(broken))
+    with pytest.raises(ReportError) as err:
+        run_report(small_params(), pdf=False)
+    msg = str(err.value)
+    assert "chapter 'pyramid' failed: RuntimeError: boom in chapter" in msg
+    failed_nb = Path(re.search(r"the executed notebook with the error is (\S+\.ipynb)", msg).group(1))
+    assert failed_nb.is_file()
+    assert "previous report in the output folder is unchanged" in msg
+    assert (out / "report.html").read_bytes() == before
+    # --keep-going writes the report with the failed chapter marked
+    run_report(small_params(), pdf=False, keep_going=True)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "This chapter could not be produced: RuntimeError: boom in chapter" in html
+    assert json.loads((out / "manifest.json").read_text())["chapters"][1]["status"] == "failed"
+
+
+def _overflowing_boxes(document) -> list[str]:
+    """Tables, figures and text blocks whose right edge passes the page's text area (WeasyPrint layout)."""
+    problems = []
+    for number, page in enumerate(document.pages, 1):
+        box = page._page_box  # the laid-out page; private but stable across WeasyPrint releases
+        right = box.content_box_x() + box.width
+        stack = list(box.children)
+        while stack:
+            b = stack.pop()
+            stack.extend(getattr(b, "children", []))
+            tag = getattr(b, "element_tag", "")
+            if tag in ("table", "figure", "p", "svg", "li") and b.position_x + b.margin_width() > right + 0.5:
+                problems.append(f"page {number}: <{tag}> ends at {b.position_x + b.margin_width():.0f}px "
+                                f"> {right:.0f}px")
+    return problems
+
+
+@pytest.mark.parametrize("name", ["demo.yaml", "demo-en.yaml"])
+def test_nothing_overflows_the_page(name, demo_data, tmp_path):
+    from toolkit.params import load_params
+    from toolkit.pipeline import analyse
+    from toolkit.report import CHAPTERS, assemble_html, chapter_html, execute_chapter, render_document
+
+    data = yaml.safe_load((ROOT / "params" / name).read_text(encoding="utf-8"))
+    data["transactions"]["path"] = str(demo_data / "transactions.csv")
+    data["customers"]["path"] = str(demo_data / "customers.xlsx")
+    data["client"] = "Een klant met een heel erg lange naam die over de rand zou kunnen lopen B.V."
+    params = load_params(write_params(tmp_path, data, name))
+    work = tmp_path / "work"
+    results = analyse(params, work_dir=work)
+    results.save(work)
+    bodies = [(c, chapter_html(execute_chapter(c, Path(params.source_file), work).notebook)[0], None)
+              for c in CHAPTERS]
+    document = render_document(assemble_html(results, bodies), work)
+    assert not _overflowing_boxes(document)

@@ -1,0 +1,330 @@
+"""Reading exports: sniffing, typing, exclusions with reasons, reconciliation to the cent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import TX_HEADER, params_dict, write
+
+from toolkit.errors import DataError
+from toolkit.params import CustomersSource, TransactionsSource, parse_params
+from toolkit.sources import (
+    detect_decimal,
+    detect_delimiter,
+    detect_encoding,
+    load_customers,
+    load_transactions,
+    read_transactions_frame,
+)
+
+TODAY = dt.date(2026, 6, 1)
+
+
+def load(path: Path, src: TransactionsSource | None = None, reference_date=dt.date(2025, 12, 31)):
+    src = src or parse_params(params_dict(tx=str(path))).transactions
+    con = duckdb.connect()
+    report, ref = load_transactions(con, src, path, reference_date=reference_date, work_dir=path.parent,
+                                    today=TODAY)
+    lines = con.execute("SELECT * FROM lines ORDER BY _row").df()
+    lines["date"] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in lines["date"]]
+    con.close()
+    return report, ref, lines
+
+
+def reasons(report) -> dict[str, tuple[int, str | None]]:
+    return {e["reason"]: (e["rows"], e["amount"]) for e in report.exclusions}
+
+
+def assert_reconciles(report):
+    excluded = sum(Decimal(e["amount"] or 0) for e in report.exclusions)
+    assert Decimal(report.amount_read) == Decimal(report.amount_usable) + excluded
+
+
+# --- sniffing -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a;b;c\n1;2,5;3\n", ";"),
+    ("a,b,c\n1,\"2,5\",3\n", ","),
+    ("a\tb\n1\t2\n", "\t"),
+    ("a|b\n1|2\n", "|"),
+    ("just one column\n1\n", None),
+])
+def test_detect_delimiter(text, expected):
+    assert detect_delimiter(text) == expected
+
+
+@pytest.mark.parametrize(("values", "delimiter", "expected"), [
+    (["12,50", "1.234,00", "7"], ";", ","),
+    (["12.50", "1,234.00", "7"], ",", "."),
+    (["1.234", "2.345"], ";", ","),   # ambiguous: thousands or decimals; ';' files are European
+    (["1,234", "2,345"], ",", "."),
+    (["7", "12"], ";", ","),
+    (["€ 1.234,56", "-3,10"], ",", ","),  # votes beat the delimiter default
+])
+def test_detect_decimal(values, delimiter, expected):
+    assert detect_decimal(values, delimiter=delimiter)[0] == expected
+
+
+def test_detect_encoding(tmp_path):
+    assert detect_encoding(write(tmp_path / "u.csv", "naam\nJosé €\n")) == "utf-8"
+    assert detect_encoding(write(tmp_path / "w.csv", "naam\nJosé €\n".encode("cp1252"))) == "cp1252"
+    assert detect_encoding(write(tmp_path / "l.csv", b"naam\nJos\xe9 \x81\n")) == "latin-1"
+
+
+# --- a clean file -------------------------------------------------------------------------------
+
+def test_clean_semicolon_decimal_comma_bom(tmp_path):
+    path = write(tmp_path / "tx.csv", "\ufeff" + TX_HEADER + "F1;1;01-02-2025;12,50;3,00\nF2;2;3-2-2025;1.234,56;100\n")
+    report, _ref, lines = load(path)
+    assert report.file_format["delimiter"] == ";"
+    assert report.file_format["decimal"] == ","
+    assert report.file_format["encoding"] == "utf-8 (BOM)"
+    assert report.rows_read == 2 and report.rows_usable == 2 and not report.exclusions
+    assert report.amount_read == report.amount_usable == "1247.06"
+    assert lines["amount"].tolist() == [12.5, 1234.56]
+    assert lines["date"].tolist() == [dt.date(2025, 2, 1), dt.date(2025, 2, 3)]
+    assert lines["customer_id"].tolist() == ["1", "2"]
+
+
+def test_cp1252_file_is_transcoded(tmp_path):
+    path = write(tmp_path / "tx.csv", (TX_HEADER + "F1;Café;01-02-2025;€ 12,50;3\n").encode("cp1252"))
+    report, _, lines = load(path)
+    assert report.file_format["encoding"] == "cp1252"
+    assert lines["customer_id"].tolist() == ["Café"]
+    assert lines["amount"].tolist() == [Decimal("12.5")]
+
+
+# --- every exclusion reason, reconciled -----------------------------------------------------------
+
+def test_exclusion_reasons_and_reconciliation(tmp_path):
+    rows = [
+        "F1;1;01-02-2025;10,00;1",      # line 2: usable
+        "F1;1;01-02-2025;10,00;1",      # line 3: duplicate of line 2
+        "F2;;01-02-2025;20,00;1",       # line 4: missing customer id
+        "F3;2;;30,00;1",                # line 5: missing date
+        "F4;2;31-02-2025;40,00;1",      # line 6: invalid date (no 31 February)
+        "F5;2;01-03-2025;;1",           # line 7: missing amount
+        "F6;2;01-03-2025;abc;1",        # line 8: invalid amount
+        "F7;2;01-03-2025;1234.50;1",    # line 9: point-decimal in a comma file: invalid, never 123450
+        "F8;2;01-03-1850;50,00;1",      # line 10: before 1900
+        "F9;2;01-03-2027;60,00;1",      # line 11: after today (2026-06-01)
+        "F10;2;01-03-2026;70,00;1",     # line 12: after the reference date
+        "F11;3;01-03-2025;80,00;1;x",   # line 13: malformed (too many columns)
+        "F12;3;15-06-2025;-5,00;-1",    # line 14: usable return
+    ]
+    path = write(tmp_path / "tx.csv", TX_HEADER + "\n".join(rows) + "\n")
+    report, _, _ = load(path)
+    assert reasons(report) == {
+        "malformed_line": (1, None),
+        "duplicate_line": (1, "10.00"),
+        "missing_customer_id": (1, "20.00"),
+        "missing_date": (1, "30.00"),
+        "invalid_date": (1, "40.00"),
+        "missing_amount": (1, None),
+        "invalid_amount": (2, None),
+        "date_before_1900": (1, "50.00"),
+        "date_in_future": (1, "60.00"),
+        "after_reference_date": (1, "70.00"),
+    }
+    assert report.rows_read == 13 and report.rows_usable == 2
+    # read = 10 + 10 + 20 + 30 + 40 + 50 + 60 + 70 - 5 = 285; usable = 10 - 5 = 5
+    assert report.amount_read == "285.00" and report.amount_usable == "5.00"
+    assert_reconciles(report)
+    examples = {(e["reason"], e["row"]): e for e in report.examples}
+    assert examples[("duplicate_line", 3)]["column"] == "klant"
+    assert examples[("invalid_date", 6)]["value"] == "31-02-2025"
+    assert examples[("invalid_amount", 8)]["value"] == "abc"
+    assert examples[("invalid_amount", 9)]["value"] == "1234.50"
+    assert examples[("malformed_line", 13)]["value"].startswith("F11;3")
+    assert examples[("after_reference_date", 12)]["value"] == "2026-03-01"
+
+
+def test_line_numbers_after_a_malformed_line(tmp_path):
+    rows = "F1;1;01-02-2025;1;1;extra\nF2;;01-02-2025;2;1\nF3;1;01-02-2025;2;1\n"
+    path = write(tmp_path / "tx.csv", TX_HEADER + rows)
+    report, _, _ = load(path)
+    missing = next(e for e in report.examples if e["reason"] == "missing_customer_id")
+    assert missing["row"] == 3
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("€ 1.234,50", "1234.50"), ("1.234,50-", "-1234.50"), ("(7,25)", "-7.25"), ("EUR 3,1", "3.10"),
+    ("1 234,50", "1234.50"), ("+4", "4.00"), ("12,3456", "12.35"),
+])
+def test_amount_notations(tmp_path, raw, expected):
+    path = write(tmp_path / "tx.csv", TX_HEADER + f"F1;1;01-02-2025;{raw};1\nF2;1;02-02-2025;1,50;1\n")
+    report, _, lines = load(path)
+    assert not report.exclusions
+    assert f"{lines['amount'].iloc[0]:.2f}" == expected
+
+
+def test_point_decimal_file_with_thousands_commas(tmp_path):
+    header = "factuur,klant,datum,omzet,marge\n"
+    path = write(tmp_path / "tx.csv", header + 'F1,1,2025-02-01,"1,234.50",1\nF2,2,2025-02-02,7.5,1\n')
+    report, _, lines = load(path)
+    assert report.file_format["decimal"] == "."
+    assert report.file_format["date_formats"]["date"] == "%Y-%m-%d"
+    assert lines["amount"].tolist() == [1234.5, 7.5]
+
+
+def test_mixed_date_formats_use_iso_as_fallback(tmp_path):
+    src = parse_params(params_dict()).transactions.model_copy(update={"date_format": None})
+    path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;13-02-2025;1;1\nF2;1;2025-02-14;1;1\nF3;1;14/02/2025;1;1\n"
+                 "F4;1;15-02-2025;1;1\n")
+    report, _, lines = load(path, src)
+    assert report.file_format["date_formats"]["date"] == "%d-%m-%Y"
+    assert lines["date"].tolist()[:2] == [dt.date(2025, 2, 13), dt.date(2025, 2, 14)]
+    assert reasons(report) == {"invalid_date": (1, "1.00")}
+
+
+def test_ambiguous_dates_read_day_first_with_a_note(tmp_path):
+    src = parse_params(params_dict()).transactions.model_copy(update={"date_format": None})
+    path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;01/02/2025;1;1\nF2;1;03/04/2025;1;1\n")
+    report, _, lines = load(path, src)
+    assert lines["date"].tolist() == [dt.date(2025, 2, 1), dt.date(2025, 4, 3)]
+    assert {"code": "ambiguous_dates", "column": "datum", "format": "%d/%m/%Y"} in report.warnings
+
+
+def test_month_first_only_when_day_first_cannot_parse(tmp_path):
+    src = parse_params(params_dict()).transactions.model_copy(update={"date_format": None})
+    path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;01/13/2025;1;1\nF2;1;02/28/2025;1;1\n")
+    _, _, lines = load(path, src)
+    assert lines["date"].tolist() == [dt.date(2025, 1, 13), dt.date(2025, 2, 28)]
+
+
+def test_default_reference_date_is_last_usable_date(tmp_path):
+    path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;01-02-2025;1;1\nF2;1;20-03-2025;1;1\nF3;1;01-01-2099;1;1\n")
+    report, ref, _ = load(path, reference_date=None)
+    assert ref == dt.date(2025, 3, 20)
+    assert reasons(report) == {"date_in_future": (1, "1.00")}
+
+
+def test_numbers_and_notes_for_margin_orders_and_returns(tmp_path):
+    path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;01-02-2025;10;x\n;1;02-02-2025;-4;-1\n")
+    report, _, _ = load(path)
+    codes = {w["code"]: w for w in report.warnings}
+    assert codes["margin_missing"]["rows"] == 1 and codes["margin_missing"]["examples"] == ["x"]
+    assert codes["negative_lines"] == {"code": "negative_lines", "rows": 1, "amount": "-4.00"}
+    assert codes["order_id_missing"]["rows"] == 1
+
+
+# --- files with nothing usable: clear errors naming file and column -------------------------------------
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("", "the file is empty"),
+    ("\n\n", "only blank lines"),
+    (TX_HEADER, "has a header but no data rows"),
+    (TX_HEADER + "F1;1;gisteren;1;1\nF2;1;morgen;1;1\n", "no parsable date in column 'datum'"),
+    (TX_HEADER + "F1;1;;1;1\n", "column 'datum' (transactions.columns.date) is empty in every row"),
+    ("only one column\nx\n", "cannot find the column delimiter"),
+    ("factuur;klant;datum;omzet;omzet\nF1;1;01-02-2025;1;1\n", "has column 'omzet' twice (columns 4 and 5)"),
+])
+def test_unusable_files(tmp_path, content, message):
+    src = parse_params(params_dict()).transactions.model_copy(update={"date_format": None})
+    path = write(tmp_path / "tx.csv", content)
+    with pytest.raises(DataError) as err:
+        load(path, src)
+    assert message in str(err.value)
+    assert "tx.csv" in str(err.value)
+
+
+def test_unmapped_column_suggests_the_right_one(tmp_path):
+    path = write(tmp_path / "tx.csv", "factuur;Klant;datum;omzet;marge\nF1;1;01-02-2025;1;1\n")
+    with pytest.raises(DataError) as err:
+        load(path)
+    msg = str(err.value)
+    assert "column 'klant' (mapped as transactions.columns.customer_id) is not in the file" in msg
+    assert "Did you mean 'Klant'?" in msg
+
+
+def test_every_line_after_reference_date(tmp_path):
+    path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;01-02-2026;1;1\n")
+    with pytest.raises(DataError, match="after the reference date 2025-12-31"):
+        load(path)
+
+
+def test_given_date_format_that_matches_nothing(tmp_path):
+    src = parse_params(params_dict()).transactions.model_copy(update={"date_format": "%Y/%m/%d"})
+    path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;01-02-2025;1;1\n")
+    with pytest.raises(DataError, match="date_format '%Y/%m/%d' matches none of the values"):
+        load(path, src)
+
+
+# --- Excel and Parquet ------------------------------------------------------------------------------
+
+def _xlsx(path: Path, rows: list[list], title: str | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Verkoop"
+    if title:
+        ws.append([title])
+        ws.append([])
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_excel_with_title_rows_typed_cells_and_serial_dates(tmp_path):
+    path = _xlsx(tmp_path / "tx.xlsx", [
+        ["factuur", "klant", "datum", "omzet", "marge"],
+        ["F1", 104233, dt.datetime(2025, 2, 1), 12.5, 3],
+        ["F2", 104234, dt.datetime(2025, 3, 1), -2.25, None],
+    ], title="Export verkoop 2025")
+    src = parse_params(params_dict(tx="tx.xlsx")).transactions.model_copy(update={"date_format": None})
+    report, _, lines = load(path, src)
+    assert report.file_format["header_row"] == 3 and report.file_format["sheet"] == "Verkoop"
+    assert lines["customer_id"].tolist() == ["104233", "104234"]
+    assert lines["date"].tolist() == [dt.date(2025, 2, 1), dt.date(2025, 3, 1)]
+    assert report.amount_usable == "10.25"
+    # line numbers refer to the sheet's rows
+    assert {w["code"] for w in report.warnings} >= {"margin_missing"}
+
+
+def test_excel_missing_sheet(tmp_path):
+    path = _xlsx(tmp_path / "tx.xlsx", [["factuur", "klant", "datum", "omzet", "marge"]])
+    src = parse_params(params_dict(tx="tx.xlsx")).transactions.model_copy(update={"sheet": "Blad9"})
+    with pytest.raises(DataError, match="there is no sheet 'Blad9'; the sheets are: Verkoop"):
+        load(path, src)
+
+
+def test_parquet_typed_columns(tmp_path):
+    frame = pd.DataFrame({"factuur": ["F1", "F2"], "klant": [7, 8], "datum": pd.to_datetime(["2025-02-01", None]),
+                          "omzet": [1.25, 2.0], "marge": [0.5, 0.5]})
+    path = tmp_path / "tx.parquet"
+    frame.to_parquet(path)
+    src = parse_params(params_dict(tx="tx.parquet")).transactions.model_copy(update={"date_format": None})
+    report, _, lines = load(path, src)
+    assert reasons(report) == {"missing_date": (1, "2.00")}
+    assert lines.loc[lines["reason"].isna(), "customer_id"].tolist() == ["7"]
+    assert report.file_format["rows_are"] == "data rows"
+
+
+# --- customer master ---------------------------------------------------------------------------------
+
+def test_customer_master_duplicates_and_missing_ids(tmp_path):
+    path = write(tmp_path / "klanten.csv", "nr;aangemaakt;naam\n1;01-01-2020;A\n;02-01-2020;B\n1;03-01-2020;C\n"
+                                          "2;x;D\n")
+    src = CustomersSource(path="klanten.csv", columns={"customer_id": "nr", "created": "aangemaakt", "name": "naam"})
+    con = duckdb.connect()
+    report = load_customers(con, src, path, work_dir=tmp_path)
+    master = con.execute("SELECT customer_id, created FROM master ORDER BY customer_id").fetchall()
+    assert master == [("1", dt.date(2020, 1, 1)), ("2", None)]
+    assert reasons(report) == {"missing_customer_id": (1, None), "duplicate_customer_id": (1, None)}
+    assert {"code": "customer_date_invalid", "column": "aangemaakt", "rows": 1} in report.warnings
+    dup = next(e for e in report.examples if e["reason"] == "duplicate_customer_id")
+    assert dup["row"] == 4
+
+
+def test_read_transactions_frame(tmp_path):
+    path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;01-02-2025;12,50;3\nF1;1;01-02-2025;12,50;3\n")
+    src = parse_params(params_dict(tx=str(path))).transactions
+    frame, report = read_transactions_frame(path, src, reference_date=dt.date(2025, 12, 31))
+    assert frame["amount"].tolist() == [12.5]
+    assert reasons(report) == {"duplicate_line": (1, "12.50")}

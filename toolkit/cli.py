@@ -1,0 +1,181 @@
+"""The ``klantpiramide`` command line.
+
+User mistakes (a :class:`~toolkit.errors.ToolkitError`) print one clean message and
+exit with code 2; anything else is a bug and keeps its traceback.
+
+Examples
+--------
+::
+
+    klantpiramide validate params/demo.yaml
+    klantpiramide run params/demo.yaml
+    klantpiramide customers params/demo.yaml -o outputs/klanten.csv
+    klantpiramide demo
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from toolkit import __version__
+from toolkit.errors import ToolkitError
+
+EXIT_USER_ERROR = 2
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _progress(prefix: str = "") -> callable:
+    start = time.perf_counter()
+
+    def say(msg: str) -> None:
+        print(f"{prefix}[{time.perf_counter() - start:6.1f}s] {msg}", file=sys.stderr, flush=True)
+
+    return say
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check params and data; print the data-quality summary."""
+    from toolkit.params import load_params
+    from toolkit.pipeline import analyse
+
+    params = load_params(args.params)
+    results = analyse(params, progress=_progress() if args.verbose else None)
+    print(quality_summary(results))
+    print(f"OK: {args.params} is valid.")
+    return 0
+
+
+def quality_summary(results) -> str:
+    """A plain-text data-quality summary for the terminal (English)."""
+    from toolkit.i18n import fmt_int, fmt_money, t
+
+    lines = []
+    for role, rep in results.quality.items():
+        lines.append(f"{role}: {rep.path}")
+        lines.append(f"  format: {rep.file_format}")
+        lines.append(f"  rows read {fmt_int(rep.rows_read, 'en')}, usable {fmt_int(rep.rows_usable, 'en')}, "
+                     f"excluded {fmt_int(rep.rows_excluded, 'en')}")
+        for e in rep.exclusions:
+            amount = f", amount {fmt_money(float(e['amount']), 'en', 2)}" if e["amount"] is not None else ""
+            lines.append(f"    - {t('reason.' + e['reason'], 'en')}: {fmt_int(e['rows'], 'en')} rows{amount}")
+        for ex in rep.examples[:10]:
+            example = f"      e.g. line {ex['row']}: {ex['reason']} {ex['column'] or ''} {ex['value'] or ''}"
+            lines.append(example.rstrip())
+        if rep.amount_read is not None:
+            lines.append(f"  amount read {fmt_money(float(rep.amount_read), 'en', 2)} = used "
+                         f"{fmt_money(float(rep.amount_usable), 'en', 2)} + excluded")
+        for w in rep.warnings:
+            lines.append(f"  note: {w}")
+    p = results.period
+    lines.append(f"data {results.data_first} .. {results.data_last}; reference date {p.end}; "
+                 f"period {p.first_day} .. {p.end}")
+    counts = results.customers["pyramid_layer"].value_counts()
+    lines.append("layers: " + ", ".join(f"{k} {counts.get(k, 0)}" for k in results.customers["pyramid_layer"]
+                                        .cat.categories))
+    for n in results.notes:
+        lines.append(f"note: {n}")
+    return "\n".join(lines)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run one or more reports; continue past a failing one and summarise."""
+    from toolkit.report import run_report
+
+    rows = []
+    for path in args.params:
+        start = time.perf_counter()
+        prefix = f"{Path(path).name}: " if len(args.params) > 1 else ""
+        try:
+            out = run_report(path, force=args.force, progress=_progress(prefix), keep_going=args.keep_going,
+                             pdf=not args.no_pdf)
+            rows.append((path, "ok", time.perf_counter() - start, str(out)))
+        except ToolkitError as exc:
+            _err(f"error: {exc}")
+            rows.append((path, "failed", time.perf_counter() - start, str(exc).splitlines()[0][:80]))
+            if len(args.params) == 1:
+                return EXIT_USER_ERROR
+    if len(args.params) > 1:
+        width = max(len(r[0]) for r in rows)
+        print(f"{'params'.ljust(width)}  status  seconds  output / error")
+        for path, status, secs, out in rows:
+            print(f"{path.ljust(width)}  {status.ljust(6)}  {secs:7.1f}  {out}")
+    return EXIT_USER_ERROR if any(r[1] != "ok" for r in rows) else 0
+
+
+def cmd_customers(args: argparse.Namespace) -> int:
+    """Write the customer table only (the fast path)."""
+    from toolkit.report import write_customers
+
+    say = _progress()
+    out, results = write_customers(args.params, args.output, progress=say)
+    say(f"wrote {len(results.customers):,} customers to {out}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Generate the demo data (once) and build the demo report(s)."""
+    from toolkit.demo_run import run_demo
+
+    say = _progress()
+    languages = ("nl", "en") if args.language == "both" else (args.language,)
+    for out in run_demo(languages=languages, force=True, progress=say, pdf=not args.no_pdf):
+        print(f"demo report: {out / 'report.html'}")
+        if not args.no_pdf:
+            print(f"demo report: {out / 'report.pdf'}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and documentation)."""
+    parser = argparse.ArgumentParser(prog="klantpiramide", description=(
+        "Customer-pyramid reports from a client's CRM/ERP export. Each run is described by one YAML params "
+        "file; see params/demo.yaml."))
+    parser.add_argument("--version", action="version", version=f"klantpiramide {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="validate, analyse and write report.html, report.pdf, customers.csv, manifest.json")
+    p.add_argument("params", nargs="+", help="params YAML file(s); several run one after another")
+    p.add_argument("--force", action="store_true", help="replace an earlier report of another reference date")
+    p.add_argument("--keep-going", action="store_true", help="write the report even if a chapter fails")
+    p.add_argument("--no-pdf", action="store_true", help="skip report.pdf")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("validate", help="check params and data and print the data-quality summary")
+    p.add_argument("params")
+    p.add_argument("-v", "--verbose", action="store_true", help="show progress")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("customers", help="write the customer table only (fast path, no notebooks)")
+    p.add_argument("params")
+    p.add_argument("-o", "--output", required=True, help="CSV file to write")
+    p.set_defaults(func=cmd_customers)
+
+    p = sub.add_parser("demo", help="generate the demo data and build the demo report")
+    p.add_argument("--language", choices=("nl", "en", "both"), default="nl")
+    p.add_argument("--no-pdf", action="store_true", help="skip report.pdf")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``klantpiramide`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ToolkitError as exc:
+        _err(f"error: {exc}")
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        _err("interrupted; the previous report (if any) is unchanged.")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,241 @@
+"""One run's analysis: read and check the inputs, aggregate once, build the customer table.
+
+:func:`analyse` does the heavy work (DuckDB over every transaction line) once per
+run and returns :class:`RunResults`; :meth:`RunResults.save` writes it to the run's
+work folder (Parquet + JSON) so that every report chapter loads the same numbers
+without re-reading the transactions.
+
+Example
+-------
+>>> from toolkit.pipeline import analyse
+>>> from toolkit.params import load_params
+>>> results = analyse(load_params("params/demo.yaml"))  # doctest: +SKIP
+>>> results.customers.pyramid_layer.value_counts()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from toolkit import __version__
+from toolkit.engine import Period, analysis_period, summary_from_lines
+from toolkit.params import RunParams, parse_params
+from toolkit.segments import customer_table
+from toolkit.sources import SourceReport, load_customers, load_transactions
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunResults:
+    """Everything the report chapters need, computed once per run.
+
+    Attributes
+    ----------
+    params : RunParams
+    period : Period
+    customers : DataFrame
+        :func:`toolkit.segments.customer_table` output: one row per customer.
+    monthly : DataFrame
+        ``month`` (first day), ``revenue``, ``margin``, ``lines``, ``customers`` over the
+        whole data period up to the reference date; months without lines included as 0.
+    quality : dict of str to SourceReport
+        ``transactions`` and, when mapped, ``customers``.
+    data_first, data_last : date
+        First and last usable transaction date.
+    notes : list of dict
+        Run-level findings for the data-quality chapter (``code`` plus values).
+    timings : dict of str to float
+        Seconds per step.
+    """
+
+    params: RunParams
+    period: Period
+    customers: pd.DataFrame
+    monthly: pd.DataFrame
+    quality: dict[str, SourceReport]
+    data_first: dt.date
+    data_last: dt.date
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    customers_not_in_master: int = 0
+
+    @property
+    def lang(self) -> str:
+        """The report language."""
+        return self.params.language
+
+    def save(self, work_dir: str | Path) -> None:
+        """Write the results to ``work_dir`` (customers.parquet, monthly.parquet, run.json)."""
+        work = Path(work_dir)
+        work.mkdir(parents=True, exist_ok=True)
+        self.customers.to_parquet(work / "customers.parquet", index=False)
+        self.monthly.to_parquet(work / "monthly.parquet", index=False)
+        meta = {
+            "toolkit_version": __version__,
+            "params": self.params.model_dump(mode="json"),
+            "params_file": self.params.source_file,
+            "period": {"end": self.period.end.isoformat(), "start": self.period.start.isoformat(),
+                       "previous_start": self.period.previous_start.isoformat(), "months": self.period.months},
+            "quality": {k: v.to_dict() for k, v in self.quality.items()},
+            "data_first": self.data_first.isoformat(),
+            "data_last": self.data_last.isoformat(),
+            "notes": self.notes,
+            "timings": self.timings,
+            "customers_not_in_master": self.customers_not_in_master,
+        }
+        (work / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, work_dir: str | Path) -> RunResults:
+        """Read results written by :meth:`save`."""
+        work = Path(work_dir)
+        meta = json.loads((work / "run.json").read_text(encoding="utf-8"))
+        params = parse_params(meta["params"], source=meta["params_file"])
+        p = meta["period"]
+        period = Period(end=dt.date.fromisoformat(p["end"]), start=dt.date.fromisoformat(p["start"]),
+                        previous_start=dt.date.fromisoformat(p["previous_start"]), months=p["months"])
+        customers = pd.read_parquet(work / "customers.parquet")
+        customers["customer_id"] = customers["customer_id"].astype("string")
+        return cls(params=params, period=period, customers=customers,
+                   monthly=pd.read_parquet(work / "monthly.parquet"),
+                   quality={k: SourceReport.from_dict(v) for k, v in meta["quality"].items()},
+                   data_first=dt.date.fromisoformat(meta["data_first"]),
+                   data_last=dt.date.fromisoformat(meta["data_last"]),
+                   notes=meta["notes"], timings=meta["timings"],
+                   customers_not_in_master=meta.get("customers_not_in_master", 0))
+
+
+def connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that spills to ``work_dir`` and keeps file order (for row numbers)."""
+    tmp = work_dir / "duckdb_tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(config={"temp_directory": str(tmp), "preserve_insertion_order": True})
+
+
+def _monthly(con: duckdb.DuckDBPyConnection, has_margin: bool) -> pd.DataFrame:
+    frame = con.execute(f"""
+        SELECT CAST(date_trunc('month', date) AS DATE) AS month,
+               CAST(sum(amount) AS DOUBLE) AS revenue,
+               {'CAST(sum(margin) AS DOUBLE)' if has_margin else 'CAST(NULL AS DOUBLE)'} AS margin,
+               count(*) AS lines, count(DISTINCT customer_id) AS customers
+        FROM lines WHERE reason IS NULL GROUP BY 1 ORDER BY 1""").df()
+    if frame.empty:
+        return frame
+    months = pd.date_range(frame["month"].min(), frame["month"].max(), freq="MS")
+    frame["month"] = pd.to_datetime(frame["month"])
+    out = frame.set_index("month").reindex(months)
+    out[["revenue", "lines", "customers"]] = out[["revenue", "lines", "customers"]].fillna(0)
+    out["lines"] = out["lines"].astype("int64")
+    out["customers"] = out["customers"].astype("int64")
+    out = out.rename_axis("month").reset_index()
+    out["month"] = out["month"].dt.date
+    return out
+
+
+def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: Progress | None = None,
+            today: dt.date | None = None) -> RunResults:
+    """Run the analysis for validated params: read, check, aggregate, segment.
+
+    Parameters
+    ----------
+    params : RunParams
+    work_dir : path-like, optional
+        Folder for DuckDB spill files and transcoded inputs; a temporary folder
+        when omitted.
+    progress : callable, optional
+        Called with a short message after each step.
+    today : date, optional
+        For tests: lines after this date count as ``date_in_future``.
+
+    Returns
+    -------
+    RunResults
+
+    Raises
+    ------
+    DataError
+        When an input has nothing usable in it or a mapped column is missing.
+    """
+    say = progress or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="klantpiramide-") as tmp:
+        work = Path(work_dir) if work_dir else Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        con = connect(work)
+        try:
+            t0 = time.perf_counter()
+            tx_report, reference_date = load_transactions(
+                con, params.transactions, params.transactions_path, reference_date=params.reference_date,
+                work_dir=work, today=today)
+            timings["read_transactions"] = time.perf_counter() - t0
+            say(f"read {tx_report.rows_read:,} transaction lines in {timings['read_transactions']:.1f} s")
+            quality = {"transactions": tx_report}
+            master = None
+            not_in_master = 0
+            if params.customers is not None:
+                t0 = time.perf_counter()
+                quality["customers"] = load_customers(con, params.customers, params.customers_path, work_dir=work)
+                master = con.execute("SELECT * FROM master ORDER BY _row").df().drop(columns=["_row"])
+                master = master[[c for c in master.columns if not c.startswith("_")]]
+                not_in_master = con.execute(
+                    "SELECT count(DISTINCT customer_id) FROM lines WHERE reason IS NULL AND customer_id NOT IN "
+                    "(SELECT customer_id FROM master)").fetchall()[0][0]
+                timings["read_customers"] = time.perf_counter() - t0
+                say(f"read {quality['customers'].rows_read:,} customers in {timings['read_customers']:.1f} s")
+            t0 = time.perf_counter()
+            period = analysis_period(reference_date, params.period_months)
+            has_margin = params.transactions.columns.margin is not None
+            summary = summary_from_lines(con, period, has_margin=has_margin)
+            monthly = _monthly(con, has_margin)
+            first, last = con.execute("SELECT min(date), max(date) FROM lines WHERE reason IS NULL").fetchall()[0]
+            timings["aggregate"] = time.perf_counter() - t0
+            say(f"aggregated {len(summary):,} customers in {timings['aggregate']:.1f} s")
+        finally:
+            con.close()
+    t0 = time.perf_counter()
+    customers = customer_table(summary, master, period=period, basis=params.pyramid_basis,
+                               shares=params.pyramid_shares, abc_thresholds=params.abc_thresholds)
+    timings["segment"] = time.perf_counter() - t0
+    notes = _run_notes(customers, period, first)
+    return RunResults(params=params, period=period, customers=customers, monthly=monthly, quality=quality,
+                      data_first=first, data_last=last, notes=notes, timings=timings,
+                      customers_not_in_master=int(not_in_master))
+
+
+def _run_notes(customers: pd.DataFrame, period: Period, first: dt.date) -> list[dict[str, Any]]:
+    notes: list[dict[str, Any]] = []
+    if first > period.previous_start + dt.timedelta(days=1):
+        notes.append({"code": "short_history", "first": first.isoformat(),
+                      "previous_first": (period.previous_start + dt.timedelta(days=1)).isoformat()})
+    not_buying = int(((customers["lines"] > 0) & (customers["revenue"] <= 0)).sum()) if "lines" in customers else 0
+    if not_buying:
+        notes.append({"code": "not_buying_with_lines", "n": not_buying})
+    n_buying = int((customers["revenue"] > 0).sum())
+    if n_buying < 100:
+        notes.append({"code": "few_customers", "n": n_buying})
+    return notes
+
+
+def load(params_path: str | Path) -> RunResults:
+    """Validate a params file and analyse it: ready frames for ad-hoc work in JupyterLab.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> run = toolkit.load("params/demo.yaml")  # doctest: +SKIP
+    >>> run.customers.head()  # doctest: +SKIP
+    """
+    from toolkit.params import load_params
+
+    return analyse(load_params(params_path))

@@ -1,0 +1,486 @@
+"""Run a report: validate, analyse once, execute the chapter notebooks, write HTML, PDF and exports.
+
+Flow of :func:`run_report`:
+
+1. validate the params (papermill accepts misspelled parameters silently, so this
+   happens first) and refuse to replace a report of another reference date;
+2. analyse once (:func:`toolkit.pipeline.analyse`) into a staging folder's ``work/``;
+3. execute each chapter notebook with papermill, two at a time, each reading ``work/``;
+4. export each executed notebook with nbconvert (no code, no prompts), assemble one
+   ``report.html`` with title page and contents, and print it to ``report.pdf`` with
+   WeasyPrint;
+5. write ``customers.csv`` and ``manifest.json`` and move everything into
+   ``output_dir`` only at the end, so a failed run leaves the previous report intact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from toolkit import __version__
+from toolkit.errors import ReportError
+from toolkit.i18n import esc, fmt_date, t
+from toolkit.params import PERSONAL_FIELDS, RunParams, load_params
+from toolkit.pipeline import RunResults, analyse
+from toolkit.sources import file_sha256
+
+Progress = Callable[[str], None]
+
+#: Files a run writes into ``output_dir`` (plus the ``work/`` folder).
+OUTPUT_FILES = ("report.html", "report.pdf", "customers.csv", "manifest.json")
+#: Packages whose versions the manifest records.
+RECORDED_PACKAGES = ("pandas", "numpy", "duckdb", "pyarrow", "openpyxl", "matplotlib", "papermill", "nbconvert",
+                     "nbclient", "ipykernel", "weasyprint", "pydantic", "pyyaml")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A report chapter: its key (for titles and anchors) and its notebook file."""
+
+    key: str
+    notebook: str
+
+
+CHAPTERS: tuple[Chapter, ...] = (
+    Chapter("quality", "01-data-quality.ipynb"),
+    Chapter("pyramid", "02-customer-pyramid.ipynb"),
+)
+
+
+def notebooks_dir() -> Path:
+    """The folder holding the chapter notebooks (``KLANTPIRAMIDE_NOTEBOOKS`` overrides)."""
+    env = os.environ.get("KLANTPIRAMIDE_NOTEBOOKS")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "notebooks"
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapters
+
+
+@dataclass
+class ChapterResult:
+    """The outcome of executing one chapter notebook."""
+
+    chapter: Chapter
+    notebook: Path
+    seconds: float
+    error: str | None = None
+
+
+def execute_chapter(chapter: Chapter, params_file: Path, work_dir: Path) -> ChapterResult:
+    """Execute one chapter notebook with papermill into ``work_dir/notebooks``."""
+    import papermill as pm
+
+    src = notebooks_dir() / chapter.notebook
+    out = work_dir / "notebooks" / chapter.notebook
+    out.parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    try:
+        pm.execute_notebook(str(src), str(out), parameters={"params_path": str(params_file),
+                                                            "work_dir": str(work_dir)},
+                            kernel_name="python3", progress_bar=False, log_output=False,
+                            request_save_on_cell_execute=False, cwd=str(work_dir),
+                            # the kernel's own start-up warnings are not for the consultant's terminal
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+    except pm.PapermillExecutionError as exc:
+        return ChapterResult(chapter, out, time.perf_counter() - t0, f"{exc.ename}: {exc.evalue}")
+    except Exception as exc:  # a dead kernel or a broken notebook file must not lose the other chapters
+        return ChapterResult(chapter, out, time.perf_counter() - t0, f"{type(exc).__name__}: {exc}")
+    return ChapterResult(chapter, out, time.perf_counter() - t0)
+
+
+def chapter_html(executed: Path) -> tuple[str, list[str]]:
+    """The HTML body of an executed chapter (outputs only) and any stream messages it printed.
+
+    Printed text and warnings (stdout/stderr) are kept out of the report and returned
+    so the manifest can record them.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    messages: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                messages.append(out.get("text", "").strip()[:500])
+            else:
+                kept.append(out)
+        cell["outputs"] = kept
+    exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.exclude_markdown = True
+    exporter.exclude_raw = True
+    body, _ = exporter.from_notebook_node(nb)
+    return body, [m for m in messages if m]
+
+
+# ---------------------------------------------------------------------------------------------
+# The document
+
+
+def _css(lang: str, primary: str = "#0B4F8A") -> str:
+    css = (Path(__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+    return (css.replace("__PRIMARY__", primary)
+            .replace("__FIGURE__", t("report.figure", lang))
+            .replace("__TABLE__", t("report.table", lang))
+            .replace("__PAGE__", t("report.page", lang))
+            .replace("__OF__", t("report.of", lang)))
+
+
+def _font_css() -> str:
+    """@font-face rules for the PDF: the DejaVu fonts matplotlib ships, so text and charts match everywhere."""
+    import matplotlib
+
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    faces = [("DejaVuSans.ttf", "normal", "normal"), ("DejaVuSans-Bold.ttf", "bold", "normal"),
+             ("DejaVuSans-Oblique.ttf", "normal", "italic"), ("DejaVuSans-BoldOblique.ttf", "bold", "italic")]
+    return "\n".join(f"@font-face {{ font-family: 'Report Sans'; src: url('{(ttf / f).as_uri()}'); "
+                     f"font-weight: {w}; font-style: {s}; }}" for f, w, s in faces if (ttf / f).exists())
+
+
+def assemble_html(results: RunResults, bodies: list[tuple[Chapter, str, str | None]]) -> str:
+    """One HTML document: title page, contents, numbered chapters.
+
+    Parameters
+    ----------
+    results : RunResults
+    bodies : list of (Chapter, html, error)
+        Each chapter's exported body; ``error`` marks a chapter that failed (its
+        body is then a visible notice).
+    """
+    p, lang = results.params, results.lang
+    period = t("period.range", lang, start=fmt_date(results.period.first_day, lang),
+               end=fmt_date(results.period.end, lang))
+    source = Path(results.quality["transactions"].path).name
+    toc = "".join(f'<li><a class="toc-link" href="#ch-{c.key}"><span class="num">{i}</span> '
+                  f'{esc(t("chapter." + c.key, lang))}</a></li>' for i, (c, _, _) in enumerate(bodies, 1))
+    chapters = []
+    for i, (c, body, error) in enumerate(bodies, 1):
+        if error:
+            body = f'<div class="kp-failed">{esc(t("report.chapter_failed", lang, error=error))}</div>'
+        chapters.append(f'<section class="chapter" id="ch-{c.key}"><h1 class="chapter-title">'
+                        f'<span class="num">{i}</span> {esc(t("chapter." + c.key, lang))}</h1>{body}</section>')
+    consultant = (f'<p class="meta"><span>{esc(t("report.prepared_by", lang))}</span> {esc(p.consultant)}</p>'
+                  if p.consultant else "")
+    title = t("report.title", lang)
+    return f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)} – {esc(p.client)}</title>
+<style>{_css(lang)}</style>
+</head>
+<body>
+<header class="title-page">
+  <div class="band"></div>
+  <p class="kicker">{esc(t("report.subtitle", lang))}</p>
+  <h1 class="report-title">{esc(title)}</h1>
+  <p class="client">{esc(p.client)}</p>
+  <div class="title-meta">
+    <p class="meta"><span>{esc(t("report.reference_date", lang))}</span> {esc(fmt_date(results.period.end, lang))}</p>
+    <p class="meta"><span>{esc(t("report.period", lang))}</span> {esc(period)}</p>
+    <p class="meta"><span>{esc(t("report.data_source", lang))}</span> {esc(source)}</p>
+    {consultant}
+  </div>
+  <p class="made-with">{esc(t("report.generated_with", lang, version=__version__))}</p>
+</header>
+<div class="running-client">{esc(p.client)}</div>
+<nav class="toc"><h1>{esc(t("report.toc", lang))}</h1><ol>{toc}</ol></nav>
+{''.join(chapters)}
+</body>
+</html>
+"""
+
+
+def render_document(html: str, base_url: Path) -> "weasyprint.Document":  # noqa: F821, UP037 - lazy import
+    """Lay out the report HTML as A4 pages with WeasyPrint (before writing the PDF)."""
+    import logging
+
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    # WeasyPrint logs every unsupported CSS property it meets; the report's CSS is known-good.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    fonts = FontConfiguration()
+    extra = weasyprint.CSS(string=_font_css() + "\nbody { font-family: 'Report Sans', sans-serif; }",
+                           font_config=fonts)
+    return weasyprint.HTML(string=html, base_url=str(base_url)).render(stylesheets=[extra], font_config=fonts)
+
+
+def write_pdf(html: str, path: Path, base_url: Path) -> None:
+    """Print the report HTML to an A4 PDF with WeasyPrint."""
+    render_document(html, base_url).write_pdf(str(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports and manifest
+
+
+def export_customers(customers: pd.DataFrame, path: Path, *, include_personal: bool = False) -> int:
+    """Write ``customers.csv``: one row per customer, UTF-8, comma-separated, ISO dates, amounts to the cent.
+
+    Personal fields (name, e-mail, phone, street) are left out unless ``include_personal``.
+
+    Returns
+    -------
+    int
+        Rows written.
+    """
+    frame = customers.copy()
+    if not include_personal:
+        frame = frame[[c for c in frame.columns if c not in PERSONAL_FIELDS]]
+    for col in frame.columns:
+        if pd.api.types.is_float_dtype(frame[col]):
+            frame[col] = frame[col].round(2)
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.2f",
+                 date_format="%Y-%m-%d")
+    return len(frame)
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for name in RECORDED_PACKAGES:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def build_manifest(results: RunResults, chapters: list[ChapterResult], outputs: dict[str, Path],
+                   messages: dict[str, list[str]], timings: dict[str, float]) -> dict[str, Any]:
+    """Everything needed to check and reproduce a run (no personal data, no credentials)."""
+    from decimal import Decimal
+
+    p = results.params
+    quality = {}
+    for role, rep in results.quality.items():
+        excluded = sum(Decimal(e["amount"] or 0) for e in rep.exclusions)
+        entry = {
+            "path": rep.path, "sha256": rep.sha256, "size_bytes": rep.size_bytes, "format": rep.file_format,
+            "rows_read": rep.rows_read, "rows_usable": rep.rows_usable, "rows_excluded": rep.rows_excluded,
+            "exclusions": rep.exclusions, "warnings": rep.warnings,
+        }
+        if rep.amount_read is not None:
+            entry["reconciliation"] = {
+                "amount_read": rep.amount_read, "amount_usable": rep.amount_usable,
+                "amount_excluded": f"{excluded:.2f}",
+                "difference": f"{Decimal(rep.amount_read) - Decimal(rep.amount_usable) - excluded:.2f}",
+            }
+        quality[role] = entry
+    layers = results.customers["pyramid_layer"].value_counts().reindex(
+        results.customers["pyramid_layer"].cat.categories, fill_value=0)
+    params_file = Path(p.source_file) if p.source_file else None
+    return {
+        "toolkit_version": __version__,
+        "created_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "client": p.client,
+        "params_file": str(params_file) if params_file else None,
+        "params_sha256": file_sha256(params_file) if params_file and params_file.is_file() else None,
+        "params": p.model_dump(mode="json"),
+        "reference_date": results.period.end.isoformat(),
+        "period": {"first_day": results.period.first_day.isoformat(), "last_day": results.period.end.isoformat(),
+                   "previous_first_day": (results.period.previous_start + dt.timedelta(days=1)).isoformat(),
+                   "months": results.period.months},
+        "data_range": {"first": results.data_first.isoformat(), "last": results.data_last.isoformat()},
+        "inputs": quality,
+        "row_counts": {"customers_csv": len(results.customers),
+                       "layers": {str(k): int(v) for k, v in layers.items()}},
+        "notes": results.notes,
+        "chapters": [{"key": c.chapter.key, "status": "failed" if c.error else "ok", "seconds": round(c.seconds, 2),
+                      "error": c.error, "notebook": str(c.notebook)} for c in chapters],
+        "notebook_messages": messages,
+        "outputs": {name: file_sha256(path) for name, path in outputs.items() if path.exists()},
+        "timings": {k: round(v, 3) for k, v in {**results.timings, **timings}.items()},
+        "environment": {"python": sys.version.split()[0], "platform": platform.platform(),
+                        "packages": _versions()},
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+
+
+def _previous_reference_date(output: Path) -> str | None:
+    manifest = output / "manifest.json"
+    if not manifest.is_file():
+        return None
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8")).get("reference_date")
+    except (OSError, ValueError):
+        return None
+
+
+def _check_overwrite(output: Path, reference_date: dt.date | None, force: bool) -> None:
+    previous = _previous_reference_date(output)
+    if previous and reference_date and previous != reference_date.isoformat() and not force:
+        raise ReportError(
+            f"{output} already holds a report for reference date {previous}; this run's reference date is "
+            f"{reference_date.isoformat()}. Set another output_dir in the params to keep both, or pass --force "
+            "to replace it.")
+
+
+def _install(staging: Path, output: Path) -> None:
+    """Move the finished files from ``staging`` into ``output``, each replace atomic."""
+    output.mkdir(parents=True, exist_ok=True)
+    old_work = output / "work"
+    if old_work.exists():
+        trash = output / f".work-old-{os.getpid()}"
+        old_work.rename(trash)
+        shutil.rmtree(trash, ignore_errors=True)
+    (staging / "work").rename(old_work)
+    # manifest.json last: its presence marks a complete report.
+    for name in OUTPUT_FILES:
+        if (staging / name).exists():
+            os.replace(staging / name, output / name)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def run_report(params_path: str | os.PathLike, *, force: bool = False, progress: Progress | None = None,
+               keep_going: bool = False, pdf: bool = True) -> Path:
+    """Validate, analyse and write the full report for one params file.
+
+    Parameters
+    ----------
+    params_path : path-like
+    force : bool, default False
+        Replace an earlier report of a different reference date in ``output_dir``.
+    progress : callable, optional
+        Receives one line per step (chapters, timings).
+    keep_going : bool, default False
+        Write the report even when a chapter fails (the chapter shows a notice).
+    pdf : bool, default True
+        Also write ``report.pdf``.
+
+    Returns
+    -------
+    Path
+        The output folder.
+
+    Raises
+    ------
+    ParamsError, DataError
+        For invalid params or unusable data (before anything is written).
+    ReportError
+        When a chapter fails (naming it and its executed notebook), or when the
+        output folder holds a report of another reference date.
+    """
+    say = progress or (lambda _m: None)
+    t_start = time.perf_counter()
+    params = load_params(params_path)
+    params_file = Path(params.source_file).resolve()
+    output = params.output_path
+    _check_overwrite(output, params.reference_date, force)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = output.parent / f".{output.name}.staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    work = staging / "work"
+    work.mkdir(parents=True)
+    timings: dict[str, float] = {}
+    try:
+        say("analysing data")
+        results = analyse(params, work_dir=work, progress=lambda m: say("  " + m))
+        _check_overwrite(output, results.period.end, force)
+        shutil.rmtree(work / "duckdb_tmp", ignore_errors=True)
+        for f in work.glob("*.utf8.csv"):
+            f.unlink()
+        results.save(work)
+        chapter_results = _run_chapters(params_file, work, say)
+        failed = [c for c in chapter_results if c.error]
+        if failed and not keep_going:
+            kept = output.parent / f".{output.name}.failed"
+            shutil.rmtree(kept, ignore_errors=True)
+            staging.rename(kept)
+            lines = [f"chapter '{c.chapter.key}' failed: {c.error}; the executed notebook with the error is "
+                     f"{kept / 'work' / 'notebooks' / c.chapter.notebook}" for c in failed]
+            prev = " The previous report in the output folder is unchanged." if (output / "manifest.json").exists() \
+                else ""
+            raise ReportError("\n".join(lines) + prev + " Use --keep-going to write the report without it.")
+        t0 = time.perf_counter()
+        bodies, messages = [], {}
+        for c in chapter_results:
+            body, msgs = ("", []) if c.error else chapter_html(c.notebook)
+            bodies.append((c.chapter, body, c.error))
+            if msgs:
+                messages[c.chapter.key] = msgs
+        html = assemble_html(results, bodies)
+        (staging / "report.html").write_text(html, encoding="utf-8")
+        timings["html"] = time.perf_counter() - t0
+        say(f"report.html written in {timings['html']:.1f} s")
+        if pdf:
+            t0 = time.perf_counter()
+            write_pdf(html, staging / "report.pdf", base_url=work)
+            timings["pdf"] = time.perf_counter() - t0
+            say(f"report.pdf written in {timings['pdf']:.1f} s")
+        export_customers(results.customers, staging / "customers.csv")
+        timings["total"] = time.perf_counter() - t_start
+        outputs = {name: staging / name for name in OUTPUT_FILES if name != "manifest.json"}
+        manifest = build_manifest(results, chapter_results, outputs, messages, timings)
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        _install(staging, output)
+    except BaseException:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    say(f"done in {time.perf_counter() - t_start:.1f} s: {output}")
+    return output
+
+
+def _run_chapters(params_file: Path, work: Path, say: Progress) -> list[ChapterResult]:
+    total = len(CHAPTERS)
+    done: list[ChapterResult] = []
+
+    def one(chapter: Chapter) -> ChapterResult:
+        result = execute_chapter(chapter, params_file, work)
+        status = "FAILED" if result.error else "done"
+        say(f"[{len(done) + 1}/{total}] {t('chapter.' + chapter.key, 'en')}: {status} in {result.seconds:.1f} s")
+        done.append(result)
+        return result
+
+    # Kernels start slowly and mostly wait on I/O: two chapters at a time use both cores.
+    with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
+        return list(pool.map(one, CHAPTERS))
+
+
+def write_customers(params_path: str | os.PathLike, out: str | os.PathLike, *,
+                    progress: Progress | None = None) -> tuple[Path, RunResults]:
+    """The fast path: validate, analyse and write only the customer table (no notebooks).
+
+    Returns
+    -------
+    (Path, RunResults)
+    """
+    params = load_params(params_path)
+    results = analyse(params, progress=progress)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    export_customers(results.customers, tmp)
+    os.replace(tmp, out)
+    return out, results
+
+
+def params_summary(params: RunParams) -> str:
+    """One line naming the client, language and output folder (for the CLI)."""
+    return f"{params.client} ({params.language}) -> {params.output_path}"

@@ -1,0 +1,425 @@
+"""Customer pyramid (Curry), ABC classes, Pareto curve and the method's key figures.
+
+Pure functions on customer-level frames (the output of
+:func:`toolkit.engine.customer_summary` merged by :func:`customer_table`): no I/O,
+no plotting, inputs never mutated.
+
+References
+----------
+Curry, J. & Curry, A. (2000). *The Customer Marketing Method: How to Implement and
+Profit from Customer Relationship Management*. Free Press.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from toolkit.engine import Period
+from toolkit.errors import DataError
+from toolkit.params import DEFAULT_ABC_THRESHOLDS, DEFAULT_PYRAMID_SHARES, PERSONAL_FIELDS
+
+#: Buying-customer layers, top first.
+BUYING_LAYERS: tuple[str, ...] = ("top", "large", "medium_large", "medium_small", "small")
+#: Every layer in report order.
+LAYERS: tuple[str, ...] = (*BUYING_LAYERS, "inactive", "prospect")
+ABC_CLASSES: tuple[str, ...] = ("A", "B", "C")
+
+#: The first columns of ``customers.csv``, in order.
+CUSTOMER_COLUMNS = ("customer_id", "pyramid_layer", "abc_class", "revenue", "margin", "orders",
+                    "first_purchase", "last_purchase")
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], func: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"{func}: column(s) {', '.join(missing)} not in the frame "
+                        f"(it has {', '.join(map(str, frame.columns))}).")
+
+
+def id_sort_key(ids: pd.Series) -> pd.Series:
+    """Sort key for customer ids: numeric order when every id is digits, else text order.
+
+    Ids like ``"9"`` and ``"10"`` then sort as 9 < 10, as a client expects; ids equal
+    as numbers (``"9"``, ``"009"``) stay distinct, ordered by their text.
+
+    Examples
+    --------
+    >>> ids = pd.Series(["10", "9", "009"])
+    >>> ids[id_sort_key(ids).sort_values().index].tolist()
+    ['009', '9', '10']
+    """
+    s = ids.astype("string")
+    if len(s) and s.str.fullmatch(r"\d{1,20}").fillna(False).all():
+        return (s.str.zfill(20) + "|" + s).astype(object)
+    return s.astype(object)
+
+
+def _ranked(frame: pd.DataFrame, value: str, id_col: str) -> pd.DataFrame:
+    """Rows sorted by ``value`` descending, ties by customer id ascending."""
+    keyed = frame.assign(_key=id_sort_key(frame[id_col]).to_numpy(), _val=frame[value].astype(float))
+    return keyed.sort_values(["_val", "_key"], ascending=[False, True], kind="mergesort")
+
+
+def layer_bounds(n: int, shares: Mapping[str, float] | None = None) -> dict[str, int]:
+    """Last rank (1-based, inclusive) of each buying layer for ``n`` buying customers.
+
+    The boundary of a layer is ``ceil(n * c)`` for its cumulative share ``c``,
+    computed with exact fractions so 5 % of 100 is 5, never 6.
+
+    Examples
+    --------
+    >>> layer_bounds(10)
+    {'top': 1, 'large': 1, 'medium_large': 2, 'medium_small': 5, 'small': 10}
+    """
+    shares = shares or DEFAULT_PYRAMID_SHARES
+    bounds, cum = {}, Fraction(0)
+    for layer in BUYING_LAYERS:
+        cum += Fraction(str(shares[layer]))
+        bounds[layer] = n if cum >= 100 else math.ceil(n * cum / 100)
+    return bounds
+
+
+def pyramid_layers(customers: pd.DataFrame, *, basis: str = "revenue",
+                   shares: Mapping[str, float] | None = None, id_col: str = "customer_id") -> pd.DataFrame:
+    """Assign each customer a pyramid layer.
+
+    Buying customers (positive net ``revenue`` in the period) are ranked by ``basis``
+    descending, ties by customer id; the first ``ceil(N * 1 %)`` are ``top``, up to
+    ``ceil(N * 5 %)`` ``large``, ``ceil(N * 20 %)`` ``medium_large``, ``ceil(N * 50 %)``
+    ``medium_small``, the rest ``small`` (shares configurable). Customers with
+    transactions but no positive net revenue in the period are ``inactive``;
+    customers without any transaction (no ``first_purchase``) are ``prospect``.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        Columns ``customer_id, revenue, first_purchase`` and the ``basis`` column.
+    basis : {"revenue", "margin"}
+    shares : mapping, optional
+        Percent of buying customers per layer (default 1/4/15/30/50).
+
+    Returns
+    -------
+    DataFrame
+        Same row order as the input: ``customer_id``, ``pyramid_layer`` (categorical
+        in :data:`LAYERS` order), ``basis_rank`` (1 = best buying customer; NA otherwise).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"customer_id": ["a", "b", "c"], "revenue": [5.0, 0.0, 9.0],
+    ...                   "first_purchase": [dt.date(2025, 1, 1), dt.date(2020, 1, 1), dt.date(2025, 3, 1)]})
+    >>> pyramid_layers(c)["pyramid_layer"].tolist()  # N = 2: bounds 1, 1, 1, 1, 2
+    ['small', 'inactive', 'top']
+    """
+    _require(customers, [id_col, "revenue", "first_purchase", basis], "pyramid_layers")
+    buying = customers["revenue"].astype(float) > 0
+    ranked = _ranked(customers[buying], basis, id_col)
+    n = len(ranked)
+    rank = pd.Series(pd.NA, index=customers.index, dtype="Int64")
+    rank.loc[ranked.index] = np.arange(1, n + 1)
+    layer = pd.Series("inactive", index=customers.index, dtype=object)
+    layer[customers["first_purchase"].isna()] = "prospect"
+    lo = 0
+    for name, hi in layer_bounds(n, shares).items():
+        layer.loc[ranked.index[lo:hi]] = name
+        lo = max(lo, hi)
+    return pd.DataFrame({id_col: customers[id_col].to_numpy(),
+                         "pyramid_layer": pd.Categorical(layer, categories=LAYERS, ordered=True),
+                         "basis_rank": rank.to_numpy()}, index=customers.index)
+
+
+def abc_classes(customers: pd.DataFrame, *, value: str = "revenue",
+                thresholds: Sequence[float] = DEFAULT_ABC_THRESHOLDS, id_col: str = "customer_id") -> pd.DataFrame:
+    """ABC class per customer with a positive ``value``.
+
+    Customers are sorted by ``value`` descending (ties by id); a customer is A while
+    the cumulative share of the customers *before* it is below ``thresholds[0]`` %,
+    B while below ``thresholds[1]`` %, else C. So the first customer is always A.
+
+    Returns
+    -------
+    DataFrame
+        Same row order: ``customer_id``, ``abc_class`` (A/B/C, missing when value <= 0),
+        ``cum_share_before`` (0-1, missing when value <= 0).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"customer_id": list("abcd"), "revenue": [70.0, 20.0, 6.0, 4.0]})
+    >>> abc_classes(c)["abc_class"].tolist()  # shares before: 0, .70, .90, .96
+    ['A', 'A', 'B', 'C']
+    """
+    _require(customers, [id_col, value], "abc_classes")
+    a, b = (t / 100 for t in thresholds)
+    pos = customers[customers[value].astype(float) > 0]
+    ranked = _ranked(pos, value, id_col)
+    vals = ranked["_val"].to_numpy()
+    total = vals.sum()
+    before = (np.cumsum(vals) - vals) / total if total > 0 else np.zeros(len(vals))
+    cls = np.where(before < a - 1e-12, "A", np.where(before < b - 1e-12, "B", "C"))
+    out = pd.DataFrame({id_col: customers[id_col].to_numpy(),
+                        "abc_class": pd.Series(pd.NA, index=customers.index, dtype=object),
+                        "cum_share_before": np.nan}, index=customers.index)
+    out.loc[ranked.index, "abc_class"] = cls
+    out.loc[ranked.index, "cum_share_before"] = before
+    out["abc_class"] = pd.Categorical(out["abc_class"], categories=ABC_CLASSES, ordered=True)
+    return out
+
+
+def customer_table(summary: pd.DataFrame, master: pd.DataFrame | None = None, *, period: Period,
+                   basis: str = "revenue", shares: Mapping[str, float] | None = None,
+                   abc_thresholds: Sequence[float] = DEFAULT_ABC_THRESHOLDS) -> pd.DataFrame:
+    """One row per customer (buying, inactive and prospect) with layer and ABC class.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Output of :func:`toolkit.engine.customer_summary`.
+    master : DataFrame, optional
+        Customer master with ``customer_id`` and optional ``postcode, created,
+        channel, customer_type, city, birth_date, gender`` columns. Ids not in the
+        summary become prospects. Personal fields (name, e-mail, phone, street) are
+        never carried over.
+    period : Period
+    basis, shares, abc_thresholds
+        As in :func:`pyramid_layers` and :func:`abc_classes`.
+
+    Returns
+    -------
+    DataFrame
+        Sorted by layer then basis rank then id: :data:`CUSTOMER_COLUMNS`, then
+        ``basis_rank, tenure_years`` (years since the earliest of creation and first
+        purchase), ``is_new`` (first purchase inside the period), ``revenue_previous,
+        margin_previous, returns, lines, revenue_to_date, margin_to_date``, then the
+        master's non-personal columns.
+
+    Examples
+    --------
+    >>> from toolkit.engine import analysis_period
+    >>> s = pd.DataFrame({"customer_id": ["1"], "revenue": [10.0], "margin": [2.0], "orders": [1],
+    ...     "first_purchase": [dt.date(2025, 5, 1)], "last_purchase": [dt.date(2025, 5, 1)]})
+    >>> m = pd.DataFrame({"customer_id": ["1", "2"]})
+    >>> t = customer_table(s, m, period=analysis_period(dt.date(2025, 12, 31)))
+    >>> t[["customer_id", "pyramid_layer"]].values.tolist()
+    [['1', 'top'], ['2', 'prospect']]
+    """
+    _require(summary, ["customer_id", "revenue", "orders", "first_purchase", "last_purchase"], "customer_table")
+    table = summary.copy()
+    if master is not None and len(master):
+        _require(master, ["customer_id"], "customer_table (master)")
+        keep = [c for c in master.columns if c not in PERSONAL_FIELDS and not str(c).startswith("_")]
+        m = master[keep].drop_duplicates("customer_id")
+        table = table.merge(m, on="customer_id", how="outer", sort=False)
+    table["customer_id"] = table["customer_id"].astype("string")
+    for col, fill in (("revenue", 0.0), ("orders", 0), ("lines", 0), ("returns", 0.0), ("revenue_previous", 0.0),
+                      ("revenue_to_date", 0.0)):
+        if col in table:
+            table[col] = table[col].fillna(fill)
+    table["orders"] = table["orders"].astype("int64")
+    if "margin" not in table:
+        table["margin"] = np.nan
+    has_margin = table["margin"].notna().any()
+    if has_margin:
+        for col in ("margin", "margin_previous", "margin_to_date"):
+            if col in table:
+                table[col] = table[col].fillna(0.0)
+    if basis == "margin" and not has_margin:
+        raise DataError("customer_table: pyramid basis 'margin' needs margin values; map a margin column "
+                        "or use basis 'revenue'.")
+    layers = pyramid_layers(table, basis=basis, shares=shares)
+    abc = abc_classes(table, thresholds=abc_thresholds)
+    table["pyramid_layer"] = layers["pyramid_layer"]
+    table["basis_rank"] = layers["basis_rank"]
+    table["abc_class"] = abc["abc_class"]
+    ref = pd.Timestamp(period.end)
+    start = pd.to_datetime(table["first_purchase"])
+    if "created" in table:
+        created = pd.to_datetime(table["created"])
+        start = pd.concat([start, created.where(created <= ref)], axis=1).min(axis=1)
+    table["tenure_years"] = ((ref - start).dt.days / 365.25).round(2)
+    table["is_new"] = pd.to_datetime(table["first_purchase"]) > pd.Timestamp(period.start)
+    table["is_new"] = table["is_new"].where(table["first_purchase"].notna(), False).astype(bool)
+    key = id_sort_key(table["customer_id"])
+    table = (table.assign(_key=key.to_numpy())
+             .sort_values(["pyramid_layer", "basis_rank", "_key"], kind="mergesort", na_position="last")
+             .drop(columns="_key").reset_index(drop=True))
+    extra = [c for c in ("basis_rank", "tenure_years", "is_new", "revenue_previous", "margin_previous", "returns",
+                         "lines", "revenue_to_date", "margin_to_date") if c in table]
+    rest = [c for c in table.columns if c not in CUSTOMER_COLUMNS and c not in extra]
+    return table[[*CUSTOMER_COLUMNS, *extra, *rest]]
+
+
+def pyramid_summary(customers: pd.DataFrame, *, layer_col: str = "pyramid_layer") -> pd.DataFrame:
+    """Per-layer totals: the layer table of the customer pyramid.
+
+    Returns
+    -------
+    DataFrame
+        One row per layer in :data:`LAYERS` order (empty layers included):
+        ``layer``, ``customers``, ``customer_share`` (share of buying customers, 0-1;
+        NaN for inactive and prospects), ``revenue`` (euro), ``revenue_share`` (of the
+        period's total net revenue, 0-1; shares over all rows sum to 1), ``margin``,
+        ``margin_share`` (of total margin; NaN when there is no margin or it is not
+        positive), ``revenue_per_customer`` (euro; NaN for an empty layer).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"pyramid_layer": ["top", "small", "small"], "revenue": [80.0, 15.0, 5.0],
+    ...                   "margin": [20.0, 4.0, 1.0]})
+    >>> t = pyramid_summary(c).set_index("layer")
+    >>> int(t.loc["small", "customers"]), float(t.loc["small", "revenue_share"])
+    (2, 0.2)
+    """
+    _require(customers, [layer_col, "revenue"], "pyramid_summary")
+    margin = customers["margin"] if "margin" in customers else pd.Series(np.nan, index=customers.index)
+    frame = pd.DataFrame({"layer": pd.Categorical(customers[layer_col], categories=LAYERS, ordered=True),
+                          "revenue": customers["revenue"].astype(float), "margin": margin.astype(float)})
+    g = frame.groupby("layer", observed=False)
+    out = pd.DataFrame({"customers": g.size(), "revenue": g["revenue"].sum(),
+                        "margin": g["margin"].sum(min_count=1)}).reindex(list(LAYERS))
+    out["customers"] = out["customers"].fillna(0).astype("int64")
+    out["revenue"] = out["revenue"].fillna(0.0)
+    buying = out.loc[list(BUYING_LAYERS), "customers"].sum()
+    out["customer_share"] = np.where(out.index.isin(BUYING_LAYERS), out["customers"] / buying if buying else np.nan,
+                                     np.nan)
+    total_rev = out["revenue"].sum()
+    out["revenue_share"] = out["revenue"] / total_rev if total_rev else np.nan
+    total_margin = out["margin"].sum(min_count=1)
+    out["margin_share"] = out["margin"] / total_margin if pd.notna(total_margin) and total_margin > 0 else np.nan
+    out["revenue_per_customer"] = out["revenue"] / out["customers"].replace(0, np.nan)
+    out = out.rename_axis("layer").reset_index()
+    out["layer"] = pd.Categorical(out["layer"], categories=LAYERS, ordered=True)
+    return out[["layer", "customers", "customer_share", "revenue", "revenue_share", "margin", "margin_share",
+                "revenue_per_customer"]]
+
+
+def abc_summary(customers: pd.DataFrame, *, class_col: str = "abc_class") -> pd.DataFrame:
+    """Per ABC class: customers and revenue with their shares.
+
+    Returns
+    -------
+    DataFrame
+        Rows A, B, C: ``abc_class, customers, customer_share, revenue, revenue_share``
+        (shares of customers with a class, 0-1).
+    """
+    _require(customers, [class_col, "revenue"], "abc_summary")
+    classed = customers[customers[class_col].notna()]
+    g = classed.groupby(pd.Categorical(classed[class_col], categories=ABC_CLASSES), observed=False)
+    out = pd.DataFrame({"customers": g.size(), "revenue": g["revenue"].sum()}).reindex(list(ABC_CLASSES))
+    out["customers"] = out["customers"].fillna(0).astype("int64")
+    out["revenue"] = out["revenue"].fillna(0.0)
+    n, total = out["customers"].sum(), out["revenue"].sum()
+    out["customer_share"] = out["customers"] / n if n else np.nan
+    out["revenue_share"] = out["revenue"] / total if total else np.nan
+    return out.rename_axis("abc_class").reset_index()[
+        ["abc_class", "customers", "customer_share", "revenue", "revenue_share"]]
+
+
+def pareto_curve(customers: pd.DataFrame, *, value: str = "revenue", id_col: str = "customer_id",
+                 max_points: int | None = 2000) -> pd.DataFrame:
+    """Cumulative share of ``value`` against the cumulative share of customers (best first).
+
+    Only customers with a positive ``value`` count. The curve starts at (0, 0).
+
+    Parameters
+    ----------
+    max_points : int or None, default 2000
+        Thin the curve to about this many evenly spaced points (the exact 20 %
+        point and the end stay); None keeps every customer.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_share`` and ``value_share`` (both 0-1, non-decreasing, ending at 1).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"customer_id": list("abcd"), "revenue": [70.0, 20.0, 6.0, 4.0]})
+    >>> pareto_curve(c)["value_share"].round(2).tolist()
+    [0.0, 0.7, 0.9, 0.96, 1.0]
+    """
+    _require(customers, [id_col, value], "pareto_curve")
+    pos = customers[customers[value].astype(float) > 0]
+    vals = _ranked(pos, value, id_col)["_val"].to_numpy()
+    n = len(vals)
+    if n == 0:
+        return pd.DataFrame({"customer_share": [0.0], "value_share": [0.0]})
+    cum = np.concatenate([[0.0], np.cumsum(vals) / vals.sum()])
+    x = np.arange(n + 1) / n
+    if max_points and n + 1 > max_points:
+        idx = np.unique(np.concatenate([np.linspace(0, n, max_points).round().astype(int),
+                                        [math.ceil(0.2 * n), n]]))
+        x, cum = x[idx], cum[idx]
+    return pd.DataFrame({"customer_share": x, "value_share": cum})
+
+
+def key_figures(customers: pd.DataFrame) -> pd.DataFrame:
+    """The key figures of the customer-pyramid method, as a tidy frame.
+
+    Figures (``key``):
+
+    - ``buying_customers``, ``inactive_customers``, ``prospects`` (counts);
+    - ``revenue``, ``margin`` (period totals, euro; margin NaN when not mapped);
+    - ``top20_customers`` (= ceil(20 % of buying customers)), ``top20_revenue_share``
+      (their share of revenue, ranked by revenue), ``top20_margin_share`` (the top
+      20 % by margin, share of total margin; above 1 when other customers lose money);
+    - ``new_customers``, ``revenue_new``, ``revenue_existing``, ``revenue_new_share``
+      (buying customers whose first purchase lies in the period vs before it);
+    - ``previous_buying_customers``, ``lost_customers`` (bought in the previous period,
+      not in this one), ``revenue_lost`` (their previous-period revenue),
+      ``retention_rate`` (share of previous buyers still buying);
+    - ``revenue_per_customer`` (average over buying customers).
+
+    Returns
+    -------
+    DataFrame
+        ``key`` and ``value`` (float).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"customer_id": ["a", "b"], "revenue": [90.0, 10.0],
+    ...     "revenue_previous": [50.0, 0.0], "is_new": [False, True],
+    ...     "pyramid_layer": ["top", "small"], "margin": [9.0, 1.0]})
+    >>> key_figures(c).set_index("key").loc["top20_revenue_share", "value"]
+    np.float64(0.9)
+    """
+    _require(customers, ["customer_id", "revenue", "revenue_previous", "is_new", "pyramid_layer"], "key_figures")
+    rev = customers["revenue"].astype(float)
+    buying = rev > 0
+    nb = int(buying.sum())
+    k = math.ceil(0.2 * nb)
+    by_rev = _ranked(customers[buying], "revenue", "customer_id")
+    total_rev = rev.sum()
+    has_margin = "margin" in customers and customers["margin"].notna().any()
+    margin = customers["margin"].astype(float) if has_margin else None
+    figures: dict[str, float] = {
+        "buying_customers": nb,
+        "inactive_customers": int((customers["pyramid_layer"] == "inactive").sum()),
+        "prospects": int((customers["pyramid_layer"] == "prospect").sum()),
+        "revenue": total_rev,
+        "margin": margin.sum() if has_margin else np.nan,
+        "top20_customers": k,
+        "top20_revenue_share": by_rev["_val"].iloc[:k].sum() / total_rev if total_rev else np.nan,
+    }
+    if has_margin and margin.sum() > 0:
+        by_margin = _ranked(customers[buying], "margin", "customer_id")
+        figures["top20_margin_share"] = by_margin["_val"].iloc[:k].sum() / margin.sum()
+    else:
+        figures["top20_margin_share"] = np.nan
+    new = buying & customers["is_new"].astype(bool)
+    figures["new_customers"] = int(new.sum())
+    figures["revenue_new"] = rev[new].sum()
+    figures["revenue_existing"] = rev[buying & ~new].sum()
+    figures["revenue_new_share"] = figures["revenue_new"] / total_rev if total_rev else np.nan
+    prev_buying = customers["revenue_previous"].astype(float) > 0
+    lost = prev_buying & ~buying
+    figures["previous_buying_customers"] = int(prev_buying.sum())
+    figures["lost_customers"] = int(lost.sum())
+    figures["revenue_lost"] = customers.loc[lost, "revenue_previous"].astype(float).sum()
+    figures["retention_rate"] = (prev_buying & buying).sum() / prev_buying.sum() if prev_buying.any() else np.nan
+    figures["revenue_per_customer"] = rev[buying].sum() / nb if nb else np.nan
+    return pd.DataFrame({"key": list(figures), "value": [float(v) for v in figures.values()]})

@@ -1,0 +1,927 @@
+"""Reading a client's export: format sniffing, column mapping, typing and exclusions.
+
+Transaction lines are read by DuckDB straight from the file (CSV/Parquet) or from
+an Excel sheet, typed with SQL expressions chosen per column type, and written to
+one table (``lines``) with a ``reason`` column: NULL for a usable line, otherwise
+why the line was excluded. Nothing is dropped silently: :class:`SourceReport`
+counts every excluded line per reason with its amount, so that
+
+    amount read = amount usable + sum of amounts excluded per reason   (to the cent)
+
+Canonical columns of ``lines``: ``customer_id, date, amount, margin, order_key,
+order_id, product_group, quantity, sales_channel`` plus ``_row`` (1-based data row)
+and ``reason``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from toolkit.errors import DataError
+from toolkit.params import (
+    AMOUNT_FIELDS,
+    DATE_FIELDS,
+    NUMBER_FIELDS,
+    SUPPORTED_SUFFIXES,
+    CustomersSource,
+    TransactionsSource,
+)
+
+#: Exclusion reasons for transaction lines, in the order they are tested.
+LINE_REASONS = (
+    "malformed_line",
+    "duplicate_line",
+    "missing_customer_id",
+    "missing_date",
+    "invalid_date",
+    "missing_amount",
+    "invalid_amount",
+    "date_before_1900",
+    "date_in_future",
+    "after_reference_date",
+)
+#: Exclusion reasons for customer-master rows.
+CUSTOMER_REASONS = ("malformed_line", "missing_customer_id", "duplicate_customer_id")
+
+CSV_DELIMITERS = (";", ",", "\t", "|")
+
+# Candidate date formats, in order of preference: ISO first (unambiguous), then day-first
+# (the Dutch convention), month-first last so it only wins when it parses strictly more.
+ISO_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+                    "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f", "%Y/%m/%d", "%Y%m%d")
+DAY_FIRST_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M",
+                     "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
+                     "%d-%m-%y", "%d/%m/%y", "%d.%m.%y")
+MONTH_FIRST_FORMATS = ("%m/%d/%Y", "%m-%d-%Y", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%y")
+
+_SAMPLE = 20_000
+
+
+@dataclass
+class SourceReport:
+    """What was read from one input file and what was excluded, and why.
+
+    Attributes
+    ----------
+    label : str
+        ``"transactions"`` or ``"customers"``.
+    path : str
+        The file read.
+    sha256 : str
+        Hex digest of the file's bytes.
+    size_bytes : int
+    file_format : dict
+        ``kind`` (csv/excel/parquet) and what was detected or given: ``delimiter``,
+        ``encoding``, ``decimal``, ``date_formats`` (per field), ``sheet``, ``header_row``.
+    rows_read : int
+        Data rows in the file (malformed lines included).
+    rows_usable : int
+    exclusions : list of dict
+        One per reason with excluded rows: ``reason, rows, amount`` (amount as a
+        string with 2 decimals, or None where no amount could be read).
+    examples : list of dict
+        Up to 5 per reason: ``reason, row, column, value``.
+    amount_read, amount_usable : str or None
+        Sums of the amount column (2 decimals) over all rows with a readable amount,
+        and over the usable rows.
+    warnings : list of dict
+        Odd-but-usable findings: ``code`` plus values for the message.
+    """
+
+    label: str
+    path: str
+    sha256: str
+    size_bytes: int
+    file_format: dict[str, Any]
+    rows_read: int = 0
+    rows_usable: int = 0
+    exclusions: list[dict[str, Any]] = field(default_factory=list)
+    examples: list[dict[str, Any]] = field(default_factory=list)
+    amount_read: str | None = None
+    amount_usable: str | None = None
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SourceReport:
+        """Rebuild from :meth:`to_dict` output."""
+        return cls(**d)
+
+    @property
+    def rows_excluded(self) -> int:
+        """Rows excluded for any reason."""
+        return sum(e["rows"] for e in self.exclusions)
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _q(name: str) -> str:
+    """Quote an identifier for SQL."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(value: str) -> str:
+    """Quote a string literal for SQL."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _kind(path: Path) -> str:
+    kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise DataError(f"{_display(path)}: unsupported file type '{path.suffix}'; use .csv/.txt, .xlsx or .parquet.")
+    return kind
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV sniffing
+
+
+def detect_encoding(path: Path) -> str:
+    """``utf-8`` when the whole file decodes as UTF-8 (BOM allowed), else ``cp1252`` or ``latin-1``.
+
+    Windows exports are cp1252 far more often than true latin-1 (the euro sign is
+    byte 0x80 there); latin-1 is the fallback because it decodes any byte.
+    """
+    dec = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as f:
+        try:
+            for chunk in iter(lambda: f.read(1 << 24), b""):
+                dec.decode(chunk)
+            dec.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+    with open(path, "rb") as f:
+        try:
+            for chunk in iter(lambda: f.read(1 << 24), b""):
+                chunk.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            return "latin-1"
+
+
+def _head_text(path: Path, encoding: str, n_bytes: int = 1 << 16) -> str:
+    with open(path, "rb") as f:
+        raw = f.read(n_bytes)
+    text = raw.decode(encoding if encoding != "utf-8" else "utf-8-sig", errors="replace")
+    if len(raw) == n_bytes:  # drop a possibly cut last line
+        text = text[: text.rfind("\n") + 1] or text
+    return text
+
+
+def detect_delimiter(text: str) -> str | None:
+    r"""The delimiter among ``; , TAB |`` that splits the first lines into equal, most numerous fields.
+
+    Examples
+    --------
+    >>> detect_delimiter("a;b;c\\n1;2,5;3\\n")
+    ';'
+    """
+    lines = [ln for ln in text.splitlines() if ln.strip()][:50]
+    if not lines:
+        return None
+    best, best_score = None, (0, 0)
+    for d in CSV_DELIMITERS:
+        rows = list(csv.reader(lines, delimiter=d))
+        counts = [len(r) for r in rows]
+        if counts[0] < 2:
+            continue
+        consistent = sum(c == counts[0] for c in counts)
+        score = (consistent, counts[0])
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def detect_decimal(values: Iterable[str], *, delimiter: str | None = None) -> tuple[str, dict[str, int]]:
+    """Guess the decimal separator from sample amount strings.
+
+    A value like ``1.234,50`` or ``12,5`` votes for comma; ``1,234.50`` or ``12.5``
+    for point. ``1.234`` and ``1,234`` are ambiguous (thousands or decimals) and do
+    not vote. Without votes, a ``;`` delimited file is taken as decimal comma (the
+    Dutch/European export convention), anything else as decimal point.
+
+    Returns
+    -------
+    (str, dict)
+        The separator and the vote counts ``{",": n, ".": m}``.
+
+    Examples
+    --------
+    >>> detect_decimal(["12,50", "1.234,00", "7"])[0]
+    ','
+    """
+    votes = {",": 0, ".": 0}
+    for v in values:
+        s = re.sub(r"[^0-9.,]", "", v or "")
+        if "," in s and "." in s:
+            votes["," if s.rfind(",") > s.rfind(".") else "."] += 1
+        elif "," in s or "." in s:
+            sep = "," if "," in s else "."
+            head, _, tail = s.rpartition(sep)
+            if s.count(sep) == 1 and not (len(tail) == 3 and head and len(head) <= 3):
+                votes[sep] += 1
+    if votes[","] != votes["."]:
+        return ("," if votes[","] > votes["."] else "."), votes
+    return ("," if delimiter == ";" else "."), votes
+
+
+@dataclass
+class CsvDialect:
+    """What :func:`sniff_csv` found: delimiter, encoding and header."""
+
+    delimiter: str
+    encoding: str
+    header: list[str]
+    has_bom: bool
+
+
+def sniff_csv(path: Path, *, delimiter: str | None = None, encoding: str | None = None) -> CsvDialect:
+    """Detect encoding, delimiter and header of a CSV file.
+
+    Raises
+    ------
+    DataError
+        For an empty file, a file with no delimiter, or duplicate header names.
+    """
+    label = _display(path)
+    if path.stat().st_size == 0:
+        raise DataError(f"{label}: the file is empty (0 bytes); export the data again.")
+    enc = encoding or detect_encoding(path)
+    text = _head_text(path, enc)
+    if not text.strip():
+        raise DataError(f"{label}: the file holds only blank lines; export the data again.")
+    delim = delimiter or detect_delimiter(text)
+    if delim is None:
+        first = text.splitlines()[0][:80]
+        raise DataError(f"{label}: cannot find the column delimiter in the header line {first!r}; "
+                        "the file must be delimited by ';', ',', TAB or '|' "
+                        "(set transactions.delimiter in the params if it is one of those).")
+    header = next(csv.reader(io.StringIO(text), delimiter=delim))
+    header = [h.strip() for h in header]
+    return CsvDialect(delimiter=delim, encoding=enc, header=header,
+                      has_bom=text.startswith("\ufeff") or open(path, "rb").read(3) == b"\xef\xbb\xbf")
+
+
+def _check_header(header: list[str], label: str) -> None:
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header, 1):
+        if h in seen and h:
+            raise DataError(f"{label}: the header has column '{h}' twice (columns {seen[h]} and {i}); "
+                            "rename one of them in the file so each column name is unique.")
+        seen[h] = i
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel
+
+
+def _excel_frame(path: Path, sheet: str | int | None, required: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Read a spreadsheet (xlsx/xlsm/xls/ods) into a frame, finding the header row below any title rows."""
+    import python_calamine
+
+    label = _display(path)
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # the reader raises its own types for damaged or encrypted files
+        raise DataError(f"{label}: cannot open as a spreadsheet ({type(exc).__name__}: {exc}); "
+                        "save it again as .xlsx from Excel.") from None
+    names = wb.sheet_names
+    if sheet is None:
+        name = names[0]
+    elif isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise DataError(f"{label}: there is no sheet number {sheet} (sheets: {', '.join(names)}).")
+        name = names[sheet]
+    else:
+        if sheet not in names:
+            raise DataError(f"{label}: there is no sheet '{sheet}'; the sheets are: {', '.join(names)}.")
+        name = sheet
+    rows = [list(r) for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+
+    def blank(v: Any) -> bool:
+        return v is None or (isinstance(v, str) and not v.strip())
+
+    while rows and all(blank(v) for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise DataError(f"{label}: sheet '{name}' is empty; export the data again.")
+    # The header is the first row (of the first 20) that names the customer-id column; else the first non-empty row.
+    header_idx = next((i for i, r in enumerate(rows[:20])
+                       if any(isinstance(v, str) and v.strip() == required for v in r)), None)
+    if header_idx is None:
+        header_idx = next(i for i, r in enumerate(rows) if not all(blank(v) for v in r))
+    header = [("" if blank(v) else str(v).strip()) for v in rows[header_idx]]
+    width = max([len(header), *(len(r) for r in rows[header_idx + 1:])])
+    header += [""] * (width - len(header))
+    _check_header([h for h in header if h], label)
+    data = [r + [None] * (width - len(r)) for r in rows[header_idx + 1:]]
+    cols = {name_: _excel_column([r[j] for r in data]) for j, name_ in enumerate(header) if name_}
+    return pd.DataFrame(cols), {"sheet": name, "header_row": header_idx + 1}
+
+
+def _excel_column(values: list[Any]) -> pd.Series:
+    """Keep a column typed when all its cells share a type, else read it as text."""
+    present = [v for v in values if v is not None and not (isinstance(v, str) and not v.strip())]
+    if present and all(isinstance(v, dt.datetime | dt.date) for v in present):
+        return pd.Series(pd.to_datetime([v if isinstance(v, dt.datetime | dt.date) else None for v in values]),
+                         dtype="datetime64[us]")
+    if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        return pd.Series([float(v) if isinstance(v, int | float) else None for v in values], dtype="float64")
+
+    def text(v: Any) -> str | None:
+        if v is None:
+            return None
+        if isinstance(v, dt.datetime):
+            return v.strftime("%Y-%m-%d %H:%M:%S") if (v.hour or v.minute or v.second) else v.strftime("%Y-%m-%d")
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+
+    return pd.Series([text(v) for v in values], dtype="object")
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening a source as a DuckDB view ``<name>_src`` (with ``_row``)
+
+
+@dataclass
+class OpenedSource:
+    """A source file opened as a DuckDB view, with its column types."""
+
+    view: str
+    columns: dict[str, str]  # file column -> DuckDB type
+    file_format: dict[str, Any]
+    rejects: list[dict[str, Any]]  # malformed CSV lines
+
+
+def source_columns(path: Path, src: TransactionsSource | CustomersSource) -> list[str]:
+    """The column names of a source file (header only; cheap), for validating the mapping."""
+    kind = _kind(path)
+    if kind == "csv":
+        dialect = sniff_csv(path, delimiter=src.delimiter, encoding=src.encoding)
+        _check_header(dialect.header, _display(path))
+        return dialect.header
+    if kind == "parquet":
+        try:
+            rel = duckdb.sql(f"SELECT * FROM read_parquet({_lit(str(path))}) LIMIT 0")
+        except duckdb.Error as exc:
+            raise DataError(f"{_display(path)}: cannot read as Parquet ({exc}).") from None
+        return list(rel.columns)
+    frame, _ = _excel_frame(path, src.sheet, src.columns.customer_id)
+    return list(frame.columns)
+
+
+def open_source(con: duckdb.DuckDBPyConnection, path: Path, src: TransactionsSource | CustomersSource, *,
+                name: str, work_dir: Path) -> OpenedSource:
+    """Open a source file as view ``<name>_src`` with a 1-based ``_row`` column in file order."""
+    kind = _kind(path)
+    label = _display(path)
+    rejects: list[dict[str, Any]] = []
+    fmt: dict[str, Any] = {"kind": kind}
+    if kind == "csv":
+        dialect = sniff_csv(path, delimiter=src.delimiter, encoding=src.encoding)
+        _check_header(dialect.header, label)
+        read_path = path
+        if dialect.encoding != "utf-8":
+            # DuckDB reads UTF-8 natively; transcode others once into the work folder.
+            read_path = work_dir / f"{name}.utf8.csv"
+            with open(path, encoding=dialect.encoding, newline="") as fin, \
+                    open(read_path, "w", encoding="utf-8", newline="") as fout:
+                for chunk in iter(lambda: fin.read(1 << 22), ""):
+                    fout.write(chunk)
+        fmt.update(delimiter=dialect.delimiter, encoding=dialect.encoding + (" (BOM)" if dialect.has_bom else ""))
+        sql = (f"SELECT * FROM read_csv({_lit(str(read_path))}, delim={_lit(dialect.delimiter)}, header=true, "
+               "all_varchar=true, quote='\"', escape='\"', store_rejects=true, "
+               f"rejects_table={_lit(name + '_rejects')}, rejects_scan={_lit(name + '_reject_scans')}, "
+               "auto_detect=false, columns={" +
+               ", ".join(f"{_lit(h or f'column{i}')}: 'VARCHAR'" for i, h in enumerate(dialect.header)) + "})")
+        try:
+            con.execute(f"CREATE OR REPLACE TABLE {name}_raw AS SELECT row_number() OVER () AS _row, * FROM ({sql})")
+        except duckdb.Error as exc:
+            raise DataError(f"{label}: cannot read the file as CSV ({str(exc).splitlines()[0]}); "
+                            "check that it is a delimited text export.") from None
+        for line, err, text in con.execute(
+                f"SELECT line, error_type, csv_line FROM {name}_rejects ORDER BY line").fetchall():
+            rejects.append({"line": int(line), "error": str(err), "text": (text or "")[:120]})
+    elif kind == "parquet":
+        try:
+            con.execute(f"CREATE OR REPLACE VIEW {name}_raw AS SELECT row_number() OVER () AS _row, * "
+                        f"FROM read_parquet({_lit(str(path))})")
+        except duckdb.Error as exc:
+            raise DataError(f"{label}: cannot read as Parquet ({str(exc).splitlines()[0]}).") from None
+    else:
+        frame, info = _excel_frame(path, src.sheet, src.columns.customer_id)
+        fmt.update(info)
+        frame.insert(0, "_row", range(1, len(frame) + 1))
+        con.register(f"{name}_frame", frame)
+        con.execute(f"CREATE OR REPLACE TABLE {name}_raw AS SELECT * FROM {name}_frame")
+        con.unregister(f"{name}_frame")
+    columns = {c: t for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM {name}_raw").fetchall() if c != "_row"}
+    return OpenedSource(view=f"{name}_raw", columns=columns, file_format=fmt, rejects=rejects)
+
+
+def check_mapping(columns: Iterable[str], mapping: dict[str, str | None], *, path: Path, key: str) -> None:
+    """Raise a :class:`DataError` naming every mapped column missing from the file, with suggestions."""
+    import difflib
+
+    available = list(columns)
+    problems = []
+    for role, col in mapping.items():
+        if col is None or col in available:
+            continue
+        close = difflib.get_close_matches(col, available, n=1, cutoff=0.6)
+        ci = [a for a in available if a.strip().lower() == col.strip().lower()]
+        hint = f" Did you mean '{(ci or close)[0]}'?" if (ci or close) else ""
+        problems.append(f"{_display(path)}: column '{col}' (mapped as {key}.columns.{role}) is not in the file.{hint} "
+                        f"The file's columns are: {', '.join(available)}.")
+    if problems:
+        raise DataError("\n".join(problems))
+
+
+# ---------------------------------------------------------------------------------------------
+# Typing expressions
+
+
+def _is_text(t: str) -> bool:
+    return t.upper() in ("VARCHAR", "BLOB") or t.upper().startswith("VARCHAR")
+
+
+def _is_number(t: str) -> bool:
+    t = t.upper()
+    return t.startswith(("DECIMAL", "DOUBLE", "FLOAT", "REAL", "HUGEINT", "BIGINT", "INTEGER", "SMALLINT",
+                         "TINYINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT"))
+
+
+def _is_date(t: str) -> bool:
+    return t.upper().startswith(("DATE", "TIMESTAMP"))
+
+
+def text_expr(col: str, ctype: str) -> str:
+    """SQL turning a column into trimmed text, NULL when empty (integral floats lose their '.0')."""
+    c = _q(col)
+    if _is_text(ctype):
+        return f"NULLIF(trim({c}), '')"
+    if ctype.upper() in ("DOUBLE", "FLOAT", "REAL"):
+        return (f"CASE WHEN {c} IS NULL OR isnan({c}) THEN NULL WHEN {c} = trunc({c}) AND abs({c}) < 1e15 "
+                f"THEN CAST(CAST({c} AS HUGEINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END")
+    return f"NULLIF(trim(CAST({c} AS VARCHAR)), '')"
+
+
+def amount_clean_expr(col: str) -> str:
+    """SQL normalising amount text: no currency sign or spaces, negatives as a leading minus.
+
+    Accepts ``€ 1.234,50``, ``EUR 12.50``, ``12,50-`` (trailing minus) and ``(12,50)``.
+    """
+    s = f"regexp_replace(trim({_q(col)}), '(€|EUR|\\s|\u00a0)', '', 'g')"
+    return f"regexp_replace(regexp_replace({s}, '^\\((.*)\\)$', '-\\1'), '^([0-9.,]+)-$', '-\\1')"
+
+
+def amount_expr(col: str, ctype: str, decimal: str, *, clean: str | None = None) -> str:
+    """SQL parsing an amount into DECIMAL(18,4); NULL when it is not a valid number.
+
+    For text, ``clean`` names a column holding :func:`amount_clean_expr` of ``col``.
+    Thousands separators are accepted in the right places only, so ``1234.50`` in a
+    decimal-comma file is invalid rather than silently read as 123450.
+    """
+    c = _q(col)
+    if _is_number(ctype):
+        return f"TRY_CAST({c} AS DECIMAL(18,4))"
+    if not _is_text(ctype):
+        return "CAST(NULL AS DECIMAL(18,4))"
+    s = _q(clean) if clean else f"({amount_clean_expr(col)})"
+    if decimal == ",":
+        ok = f"regexp_full_match({s}, '[-+]?([0-9]+|[0-9]{{1,3}}(\\.[0-9]{{3}})+)(,[0-9]+)?')"
+        val = f"TRY_CAST(replace(replace({s}, '.', ''), ',', '.') AS DECIMAL(18,4))"
+    else:
+        ok = f"regexp_full_match({s}, '[-+]?([0-9]+|[0-9]{{1,3}}(,[0-9]{{3}})+)(\\.[0-9]+)?')"
+        val = f"TRY_CAST(replace({s}, ',', '') AS DECIMAL(18,4))"
+    return f"CASE WHEN {ok} THEN {val} END"
+
+
+def date_expr(col: str, ctype: str, formats: list[str] | None) -> str:
+    """SQL parsing a date column into DATE; NULL when unparsable.
+
+    Text uses the given strptime formats in order; numbers are Excel serial days.
+    """
+    c = _q(col)
+    if _is_date(ctype):
+        return f"CAST({c} AS DATE)"
+    if _is_number(ctype):
+        return (f"CASE WHEN {c} BETWEEN 1 AND 2958465 THEN CAST(DATE '1899-12-30' + "
+                f"CAST(floor({c}) AS INTEGER) AS DATE) END")
+    if not formats:
+        return "CAST(NULL AS DATE)"
+    fl = "[" + ", ".join(_lit(f) for f in formats) + "]"
+    return f"CAST(try_strptime(trim({c}), {fl}) AS DATE)"
+
+
+def detect_date_formats(con: duckdb.DuckDBPyConnection, view: str, col: str, *, given: str | None,
+                        label: str, key: str) -> tuple[list[str], dict[str, Any]]:
+    """Choose strptime formats for a text date column from a sample of its distinct values.
+
+    Returns the formats to try (best first; ISO is added as an unambiguous fallback)
+    and facts for the quality report (``format``, ``ambiguous``, ``parsed_share``).
+
+    Raises
+    ------
+    DataError
+        When no candidate (or the given ``date_format``) parses any value.
+    """
+    sample = [r[0] for r in con.execute(
+        f"SELECT DISTINCT trim({_q(col)}) AS v FROM {view} WHERE NULLIF(trim({_q(col)}), '') IS NOT NULL "
+        f"LIMIT {_SAMPLE}").fetchall()]
+    if not sample:
+        raise DataError(f"{label}: column '{col}' ({key}) is empty in every row; map the column that holds the dates.")
+    con.register("_date_sample", pd.DataFrame({"v": pd.Series(sample, dtype="object")}))
+    try:
+        candidates = [given] if given else [*ISO_DATE_FORMATS, *DAY_FIRST_FORMATS, *MONTH_FIRST_FORMATS]
+        try:
+            counts = con.execute("SELECT " + ", ".join(
+                f"count(try_strptime(v, {_lit(f)}))" for f in candidates) + " FROM _date_sample").fetchall()[0]
+        except duckdb.Error as exc:
+            raise DataError(f"{label}: date_format {given!r} for column '{col}' is not a valid strptime format "
+                            f"({str(exc).splitlines()[0]}); write it like \"%d-%m-%Y\".") from None
+    finally:
+        con.unregister("_date_sample")
+    best_i = max(range(len(candidates)), key=lambda i: (counts[i], -i))
+    if counts[best_i] == 0:
+        ex = ", ".join(repr(s) for s in sample[:3])
+        if given:
+            raise DataError(f"{label}: date_format {given!r} matches none of the values in column '{col}' "
+                            f"(e.g. {ex}); correct {key.split('.')[0]}.date_format or remove it to auto-detect.")
+        raise DataError(f"{label}: no parsable date in column '{col}' (e.g. {ex}); map the date column, or set "
+                        f"{key.split('.')[0]}.date_format (like \"%d-%m-%Y\").")
+    best = candidates[best_i]
+    formats = [best]
+    if not given and best not in ISO_DATE_FORMATS and counts[best_i] < len(sample):
+        formats += [f for f in ISO_DATE_FORMATS if f not in formats]
+    ambiguous = False
+    if not given and best in DAY_FIRST_FORMATS:
+        swapped = best.replace("%d", "%D").replace("%m", "%d").replace("%D", "%m")
+        if swapped in candidates and counts[candidates.index(swapped)] == counts[best_i]:
+            ambiguous = True
+    return formats, {"format": best, "ambiguous": ambiguous, "parsed_share": counts[best_i] / len(sample)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading transactions and customers
+
+
+def _base_report(label: str, path: Path) -> SourceReport:
+    return SourceReport(label=label, path=str(path), sha256=file_sha256(path), size_bytes=path.stat().st_size,
+                        file_format={})
+
+
+def _typed_select(con: duckdb.DuckDBPyConnection, opened: OpenedSource, mapping: dict[str, str | None],
+                  src: TransactionsSource | CustomersSource, *, label: str, key: str,
+                  report: SourceReport) -> tuple[list[str], list[str]]:
+    """SELECT items turning mapped file columns into canonical typed columns.
+
+    Returns ``(pre, items)``: ``pre`` adds cleaned helper columns to the raw rows
+    (so a regex runs once per value), ``items`` select the typed columns from those
+    plus the raw text of values that failed to parse (``_<role>_raw``), for examples.
+    """
+    pre: list[str] = []
+    items: list[str] = []
+    decimal = src.decimal
+    date_formats: dict[str, str] = {}
+    for role, col in mapping.items():
+        if col is None:
+            sql_type = "DATE" if role in DATE_FIELDS else "DECIMAL(18,4)" if role in AMOUNT_FIELDS else "VARCHAR"
+            items.append(f"CAST(NULL AS {sql_type}) AS {role}")
+            continue
+        ctype = opened.columns[col]
+        if role in DATE_FIELDS:
+            formats = None
+            if _is_text(ctype):
+                formats, facts = detect_date_formats(con, opened.view, col, given=src.date_format,
+                                                     label=label, key=f"{key}.columns.{role}")
+                date_formats[role] = facts["format"]
+                if facts["ambiguous"]:
+                    report.warnings.append({"code": "ambiguous_dates", "column": col, "format": facts["format"]})
+            else:
+                date_formats[role] = f"native {ctype.lower()}" if _is_date(ctype) else "Excel serial number"
+            expr = date_expr(col, ctype, formats)
+            items.append(f"{expr} AS {role}")
+            items.append(f"CASE WHEN {expr} IS NULL THEN {text_expr(col, ctype)} END AS _{role}_raw")
+        elif role in AMOUNT_FIELDS or role in NUMBER_FIELDS:
+            clean = None
+            if _is_text(ctype):
+                if decimal is None:
+                    sample = [r[0] for r in con.execute(
+                        f"SELECT {_q(col)} FROM {opened.view} WHERE {_q(col)} IS NOT NULL LIMIT {_SAMPLE}"
+                    ).fetchall()]
+                    decimal, votes = detect_decimal(sample, delimiter=opened.file_format.get("delimiter"))
+                    if votes[","] and votes["."]:
+                        report.warnings.append({"code": "mixed_decimal_separators", "column": col,
+                                                "comma": votes[","], "point": votes["."], "decimal": decimal})
+                clean = f"__clean_{role}"
+                pre.append(f"{amount_clean_expr(col)} AS {clean}")
+            expr = amount_expr(col, ctype, decimal or ".", clean=clean)
+            if role in NUMBER_FIELDS:
+                items.append(f"CAST({expr} AS DOUBLE) AS {role}")
+            else:
+                items.append(f"{expr} AS {role}")
+                items.append(f"CASE WHEN {expr} IS NULL THEN {text_expr(col, ctype)} END AS _{role}_raw")
+        else:
+            items.append(f"{text_expr(col, ctype)} AS {role}")
+    report.file_format.update(opened.file_format)
+    if decimal:
+        report.file_format["decimal"] = decimal
+    if date_formats:
+        report.file_format["date_formats"] = date_formats
+    return pre, items
+
+
+def _examples(con: duckdb.DuckDBPyConnection, table: str, reasons: dict[str, tuple[str | None, str]],
+              rejects: list[dict[str, Any]], mapping: dict[str, str | None]) -> list[dict[str, Any]]:
+    """Up to 5 example rows per reason: row number, the column at fault and its raw value."""
+    out = []
+    for r in rejects[:5]:
+        out.append({"reason": "malformed_line", "row": r["line"], "column": None, "value": r["text"]})
+    for reason, (role, raw_sql) in reasons.items():
+        rows = con.execute(f"SELECT _row, {raw_sql} FROM {table} WHERE reason = {_lit(reason)} "
+                           "ORDER BY _row LIMIT 5").fetchall()
+        for row, value in rows:
+            out.append({"reason": reason, "row": int(row), "column": mapping.get(role) if role else None,
+                        "value": None if value is None else str(value)[:80]})
+    return out
+
+
+def _line_number(row: int, rejects: list[dict[str, Any]], header_row: int = 1) -> int:
+    """File line of a data row, accounting for the header and for rejected (malformed) lines before it."""
+    line = row + header_row
+    for r in rejects:
+        if r["line"] <= line:
+            line += 1
+    return line
+
+
+def load_transactions(con: duckdb.DuckDBPyConnection, src: TransactionsSource, path: Path, *,
+                      reference_date: dt.date | None, work_dir: Path,
+                      today: dt.date | None = None) -> tuple[SourceReport, dt.date]:
+    """Read, type and check the transaction file into table ``lines``.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+    src : TransactionsSource
+        The params' ``transactions`` section.
+    path : Path
+        The resolved file path.
+    reference_date : date or None
+        The params' reference date; None means the last usable transaction date.
+    work_dir : Path
+        Folder for temporary files (a transcoded CSV).
+    today : date, optional
+        Lines dated after today are excluded as ``date_in_future`` (default: the real today).
+
+    Returns
+    -------
+    (SourceReport, date)
+        The quality report and the reference date used.
+
+    Raises
+    ------
+    DataError
+        For an empty or header-only file, unmapped columns, no parsable dates, or no usable line.
+    """
+    label = _display(path)
+    report = _base_report("transactions", path)
+    opened = open_source(con, path, src, name="tx", work_dir=work_dir)
+    mapping = src.columns.model_dump()
+    check_mapping(opened.columns, mapping, path=path, key="transactions")
+    n_rows = con.execute(f"SELECT count(*) FROM {opened.view}").fetchall()[0][0]
+    if n_rows == 0 and not opened.rejects:
+        raise DataError(f"{label}: the file has a header but no data rows; export the data again.")
+    pre, items = _typed_select(con, opened, mapping, src, label=label, key="transactions", report=report)
+    all_cols = ", ".join(_q(c) for c in opened.columns)
+    copy = (f"row_number() OVER (PARTITION BY {all_cols} ORDER BY _row)" if src.drop_duplicate_lines else "1")
+    today = today or dt.date.today()
+    order_key = ("coalesce(order_id, strftime(date, '%Y-%m-%d'))" if mapping.get("order_id")
+                 else "strftime(date, '%Y-%m-%d')")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE lines AS
+        WITH pre AS (SELECT *{''.join(', ' + p for p in pre)} FROM {opened.view}),
+        typed AS (SELECT _row, {', '.join(items)}, {copy} AS _copy FROM pre)
+        SELECT *, {order_key} AS order_key,
+          CASE WHEN _copy > 1 THEN 'duplicate_line'
+               WHEN customer_id IS NULL THEN 'missing_customer_id'
+               WHEN date IS NULL AND _date_raw IS NULL THEN 'missing_date'
+               WHEN date IS NULL THEN 'invalid_date'
+               WHEN amount IS NULL AND _amount_raw IS NULL THEN 'missing_amount'
+               WHEN amount IS NULL THEN 'invalid_amount'
+               WHEN date < DATE '1900-01-01' THEN 'date_before_1900'
+               WHEN date > DATE {_lit(today.isoformat())} THEN 'date_in_future'
+               ELSE NULL END AS reason
+        FROM typed""")
+    if reference_date is None:
+        last = con.execute("SELECT max(date) FROM lines WHERE reason IS NULL").fetchall()[0][0]
+        if last is None:
+            _raise_nothing_usable(con, label, mapping)
+        reference_date = last
+    else:
+        con.execute(f"UPDATE lines SET reason = 'after_reference_date' WHERE reason IS NULL "
+                    f"AND date > DATE {_lit(reference_date.isoformat())}")
+    _summarise_lines(con, report, opened, mapping)
+    if report.rows_usable == 0:
+        _raise_nothing_usable(con, label, mapping, reference_date)
+    return report, reference_date
+
+
+def _raise_nothing_usable(con: duckdb.DuckDBPyConnection, label: str, mapping: dict[str, str | None],
+                          reference_date: dt.date | None = None) -> None:
+    counts = dict(con.execute("SELECT reason, count(*) FROM lines GROUP BY reason").fetchall())
+    parts = ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in sorted(counts.items(), key=lambda kv: -kv[1]) if r)
+    extra = ""
+    if counts.get("after_reference_date"):
+        extra = f" Every dated line is after the reference date {reference_date}; check reference_date."
+    elif counts.get("invalid_date"):
+        extra = (f" Column '{mapping['date']}' has no date in a recognised format; set transactions.date_format "
+                 "(like \"%d-%m-%Y\").")
+    raise DataError(f"{label}: no usable transaction line ({parts}).{extra}")
+
+
+def _summarise_lines(con: duckdb.DuckDBPyConnection, report: SourceReport, opened: OpenedSource,
+                     mapping: dict[str, str | None]) -> None:
+    rows = con.execute("""
+        SELECT reason, count(*), sum(amount), count(amount) FROM lines GROUP BY reason""").fetchall()
+    total_amount = Decimal(0)
+    report.rows_read = sum(r[1] for r in rows) + len(opened.rejects)
+    for reason, n, amt, n_amt in rows:
+        amt = amt or Decimal(0)
+        total_amount += amt
+        if reason is None:
+            report.rows_usable = int(n)
+            report.amount_usable = f"{amt:.2f}"
+        else:
+            report.exclusions.append({"reason": reason, "rows": int(n),
+                                      "amount": f"{amt:.2f}" if n_amt else None})
+    if opened.rejects:
+        report.exclusions.append({"reason": "malformed_line", "rows": len(opened.rejects), "amount": None})
+    report.exclusions.sort(key=lambda e: LINE_REASONS.index(e["reason"]))
+    report.amount_read = f"{total_amount:.2f}"
+    if report.amount_usable is None:
+        report.amount_usable = "0.00"
+    reasons = {
+        "duplicate_line": ("customer_id", "customer_id"),
+        "missing_customer_id": ("customer_id", "NULL"),
+        "missing_date": ("date", "NULL"),
+        "invalid_date": ("date", "_date_raw"),
+        "missing_amount": ("amount", "NULL"),
+        "invalid_amount": ("amount", "_amount_raw"),
+        "date_before_1900": ("date", "strftime(date, '%Y-%m-%d')"),
+        "date_in_future": ("date", "strftime(date, '%Y-%m-%d')"),
+        "after_reference_date": ("date", "strftime(date, '%Y-%m-%d')"),
+    }
+    present = {e["reason"] for e in report.exclusions}
+    examples = _examples(con, "lines", {k: v for k, v in reasons.items() if k in present}, opened.rejects, mapping)
+    header_row = int(opened.file_format.get("header_row", 1))
+    for ex in examples:
+        if ex["reason"] != "malformed_line" and opened.file_format["kind"] != "parquet":
+            ex["row"] = _line_number(ex["row"], opened.rejects, header_row)
+    report.file_format["rows_are"] = "data rows" if opened.file_format["kind"] == "parquet" else "file lines"
+    report.examples = examples
+    # Odd but usable: margin missing on usable lines, returns, many non-positive customers.
+    if mapping.get("margin"):
+        n, amt = con.execute("SELECT count(*), sum(amount) FROM lines WHERE reason IS NULL AND margin IS NULL"
+                             ).fetchall()[0]
+        if n:
+            ex = con.execute("SELECT _row, _margin_raw FROM lines WHERE reason IS NULL AND margin IS NULL "
+                             "AND _margin_raw IS NOT NULL ORDER BY _row LIMIT 3").fetchall()
+            report.warnings.append({"code": "margin_missing", "column": mapping["margin"], "rows": int(n),
+                                    "amount": f"{amt or 0:.2f}",
+                                    "examples": [str(v) for _, v in ex]})
+    n_neg, amt_neg = con.execute("SELECT count(*), sum(amount) FROM lines WHERE reason IS NULL AND amount < 0"
+                                 ).fetchall()[0]
+    if n_neg:
+        report.warnings.append({"code": "negative_lines", "rows": int(n_neg), "amount": f"{amt_neg:.2f}"})
+    if mapping.get("order_id"):
+        n_no = con.execute("SELECT count(*) FROM lines WHERE reason IS NULL AND order_id IS NULL").fetchall()[0][0]
+        if n_no:
+            report.warnings.append({"code": "order_id_missing", "column": mapping["order_id"], "rows": int(n_no)})
+
+
+def load_customers(con: duckdb.DuckDBPyConnection, src: CustomersSource, path: Path, *,
+                   work_dir: Path) -> SourceReport:
+    """Read the customer master into table ``master`` (one row per customer id).
+
+    Rows without a customer id, and later rows repeating an id, are excluded with a
+    reason; unparsable creation or birth dates are kept as missing and counted.
+
+    Raises
+    ------
+    DataError
+        For an empty or header-only file or unmapped columns.
+    """
+    label = _display(path)
+    report = _base_report("customers", path)
+    opened = open_source(con, path, src, name="cm", work_dir=work_dir)
+    mapping = src.columns.model_dump()
+    check_mapping(opened.columns, mapping, path=path, key="customers")
+    if con.execute(f"SELECT count(*) FROM {opened.view}").fetchall()[0][0] == 0 and not opened.rejects:
+        raise DataError(f"{label}: the customer file has a header but no data rows; export it again "
+                        "or remove the customers section from the params.")
+    pre, items = _typed_select(con, opened, mapping, src, label=label, key="customers", report=report)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE master_all AS
+        WITH pre AS (SELECT *{''.join(', ' + p for p in pre)} FROM {opened.view}),
+        typed AS (SELECT _row, {', '.join(items)} FROM pre)
+        SELECT *, CASE WHEN customer_id IS NULL THEN 'missing_customer_id'
+                       WHEN row_number() OVER (PARTITION BY customer_id ORDER BY _row) > 1
+                            THEN 'duplicate_customer_id' END AS reason
+        FROM typed""")
+    con.execute("CREATE OR REPLACE TABLE master AS SELECT * EXCLUDE (reason) FROM master_all WHERE reason IS NULL")
+    counts = con.execute("SELECT reason, count(*) FROM master_all GROUP BY reason").fetchall()
+    report.rows_read = sum(n for _, n in counts) + len(opened.rejects)
+    for reason, n in counts:
+        if reason is None:
+            report.rows_usable = int(n)
+        else:
+            report.exclusions.append({"reason": reason, "rows": int(n), "amount": None})
+    if opened.rejects:
+        report.exclusions.append({"reason": "malformed_line", "rows": len(opened.rejects), "amount": None})
+    report.exclusions.sort(key=lambda e: CUSTOMER_REASONS.index(e["reason"]))
+    reasons = {"missing_customer_id": ("customer_id", "NULL"),
+               "duplicate_customer_id": ("customer_id", "customer_id")}
+    present = {e["reason"] for e in report.exclusions}
+    report.examples = _examples(con, "master_all", {k: v for k, v in reasons.items() if k in present},
+                                opened.rejects, mapping)
+    header_row = int(opened.file_format.get("header_row", 1))
+    for ex in report.examples:
+        if ex["reason"] != "malformed_line" and opened.file_format["kind"] != "parquet":
+            ex["row"] = _line_number(ex["row"], opened.rejects, header_row)
+    for role in ("created", "birth_date"):
+        if mapping.get(role):
+            n = con.execute(f"SELECT count(*) FROM master WHERE {role} IS NULL AND _{role}_raw IS NOT NULL"
+                            ).fetchall()[0][0]
+            if n:
+                report.warnings.append({"code": "customer_date_invalid", "column": mapping[role], "rows": int(n)})
+    return report
+
+
+def read_transactions_frame(path: str | os.PathLike, src: TransactionsSource, *,
+                            reference_date: dt.date | None = None,
+                            work_dir: str | os.PathLike | None = None) -> tuple[pd.DataFrame, SourceReport]:
+    """Read a transaction file into a pandas frame of usable lines with canonical columns.
+
+    For ad-hoc analysis of small files; reports use :func:`load_transactions` and
+    aggregate in DuckDB.
+
+    Returns
+    -------
+    (DataFrame, SourceReport)
+        Columns ``customer_id, date, amount, margin, order_id, order_key, product_group,
+        quantity, sales_channel`` (amount and margin as float, euros).
+    """
+    import tempfile
+
+    path = Path(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        con = duckdb.connect()
+        report, _ = load_transactions(con, src, path, reference_date=reference_date,
+                                      work_dir=Path(work_dir or tmp))
+        frame = con.execute("""
+            SELECT customer_id, date, CAST(amount AS DOUBLE) AS amount, CAST(margin AS DOUBLE) AS margin,
+                   order_id, order_key, product_group, quantity, sales_channel
+            FROM lines WHERE reason IS NULL ORDER BY _row""").df()
+        con.close()
+    return frame, report
