@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from decimal import Decimal
@@ -170,9 +171,15 @@ def small_params(tmp_path, demo_small):
     return make
 
 
-def test_english_report_and_byte_identical_rerun(small_params, tmp_path):
+def test_english_report_and_byte_identical_rerun(small_params, tmp_path, monkeypatch):
     params = small_params()
+    chdirs: list[str] = []
+    real_chdir, cwd = os.chdir, os.getcwd()
+    # Chapters run in threads: nothing may move the process-wide working directory elsewhere
+    # (papermill's own chdir to the current directory around file reads is harmless).
+    monkeypatch.setattr(os, "chdir", lambda p: (chdirs.append(str(p)), real_chdir(p)))
     out = run_report(params)
+    assert set(chdirs) <= {cwd}
     html = (out / "report.html").read_text(encoding="utf-8")
     _, text = pdf_text(out / "report.pdf")
     for phrase in ("Customer pyramid", "Data and quality", "Key figures", "Revenue reconciliation", "Page 2 of"):

@@ -20,9 +20,13 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit import __version__
 from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    from toolkit.pipeline import RunResults
 
 EXIT_USER_ERROR = 2
 
@@ -52,35 +56,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def quality_summary(results) -> str:
+def quality_summary(results: RunResults) -> str:
     """A plain-text data-quality summary for the terminal (English)."""
     from toolkit.i18n import fmt_int, fmt_money, t
+    from toolkit.views import format_description, note_text
 
     lines = []
     for role, rep in results.quality.items():
         lines.append(f"{role}: {rep.path}")
-        lines.append(f"  format: {rep.file_format}")
+        lines.append(f"  format: {format_description(rep.file_format, 'en')}")
         lines.append(f"  rows read {fmt_int(rep.rows_read, 'en')}, usable {fmt_int(rep.rows_usable, 'en')}, "
                      f"excluded {fmt_int(rep.rows_excluded, 'en')}")
         for e in rep.exclusions:
             amount = f", amount {fmt_money(float(e['amount']), 'en', 2)}" if e["amount"] is not None else ""
             lines.append(f"    - {t('reason.' + e['reason'], 'en')}: {fmt_int(e['rows'], 'en')} rows{amount}")
         for ex in rep.examples[:10]:
-            example = f"      e.g. line {ex['row']}: {ex['reason']} {ex['column'] or ''} {ex['value'] or ''}"
-            lines.append(example.rstrip())
+            where = f" column {ex['column']}" if ex["column"] else ""
+            value = f": {ex['value']!r}" if ex["value"] is not None else ""
+            lines.append(f"      e.g. line {ex['row']} ({t('reason.' + ex['reason'], 'en')}){where}{value}")
         if rep.amount_read is not None:
+            excluded = float(rep.amount_read) - float(rep.amount_usable)
             lines.append(f"  amount read {fmt_money(float(rep.amount_read), 'en', 2)} = used "
-                         f"{fmt_money(float(rep.amount_usable), 'en', 2)} + excluded")
-        for w in rep.warnings:
-            lines.append(f"  note: {w}")
+                         f"{fmt_money(float(rep.amount_usable), 'en', 2)} + excluded {fmt_money(excluded, 'en', 2)}")
+        lines += [f"  note: {note_text(w, 'en')}" for w in rep.warnings]
     p = results.period
     lines.append(f"data {results.data_first} .. {results.data_last}; reference date {p.end}; "
-                 f"period {p.first_day} .. {p.end}")
+                 f"analysis period {p.first_day} .. {p.end}")
     counts = results.customers["pyramid_layer"].value_counts()
-    lines.append("layers: " + ", ".join(f"{k} {counts.get(k, 0)}" for k in results.customers["pyramid_layer"]
-                                        .cat.categories))
-    for n in results.notes:
-        lines.append(f"note: {n}")
+    lines.append("customers per layer: " + ", ".join(
+        f"{k} {fmt_int(counts.get(k, 0), 'en')}" for k in results.customers["pyramid_layer"].cat.categories))
+    lines += [f"note: {note_text(n, 'en')}" for n in results.notes]
     return "\n".join(lines)
 
 

@@ -93,7 +93,9 @@ def execute_chapter(chapter: Chapter, params_file: Path, work_dir: Path) -> Chap
         pm.execute_notebook(str(src), str(out), parameters={"params_path": str(params_file),
                                                             "work_dir": str(work_dir)},
                             kernel_name="python3", progress_bar=False, log_output=False,
-                            request_save_on_cell_execute=False, cwd=str(work_dir),
+                            # No cwd=: papermill would os.chdir() the whole process, which is not safe with
+                            # chapters running in parallel threads; notebooks get absolute paths instead.
+                            request_save_on_cell_execute=False,
                             # the kernel's own start-up warnings are not for the consultant's terminal
                             extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except pm.PapermillExecutionError as exc:

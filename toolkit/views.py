@@ -156,7 +156,7 @@ def human_date_format(fmt: str, lang: str) -> str:
     return fmt
 
 
-def _format_description(fmt: dict[str, Any], lang: str) -> str:
+def format_description(fmt: dict[str, Any], lang: str) -> str:
     nl = lang == "nl"
     parts = [fmt.get("kind", "").upper()]
     if fmt.get("delimiter"):
@@ -184,7 +184,7 @@ def files_table(run: RunResults) -> str:
     rows = []
     for role, rep in run.quality.items():
         name = rep.path.replace("\\", "/").rsplit("/", 1)[-1]
-        rows.append([Detail(t(f"role.{role}", lang) + ": " + name, _format_description(rep.file_format, lang)),
+        rows.append([Detail(t(f"role.{role}", lang) + ": " + name, format_description(rep.file_format, lang)),
                      fmt_int(rep.rows_read, lang), fmt_int(rep.rows_usable, lang),
                      fmt_int(rep.rows_excluded, lang), rep.sha256[:12]])
     header = [t(k, lang) for k in ("col.file", "col.rows_read", "col.rows_usable", "col.rows_excluded",
@@ -248,7 +248,14 @@ def examples_table(run: RunResults, role: str = "transactions") -> str:
     return table_html(header, rows, align="lrll", caption=t("quality.examples", lang), css_class="kp-table small")
 
 
-def _note_values(note: dict[str, Any], lang: str) -> dict[str, Any]:
+def note_text(note: dict[str, Any], lang: str) -> str:
+    """A data-quality note (``code`` plus values, from a SourceReport or a run) as a sentence.
+
+    Examples
+    --------
+    >>> note_text({"code": "negative_lines", "rows": 1200, "amount": "-3456.5"}, "en")[:40]
+    '1,200 lines are negative (returns and cr'
+    """
     values = {k: v for k, v in note.items() if k != "code"}
     for k in ("rows", "n", "comma", "point"):
         if k in values:
@@ -258,7 +265,9 @@ def _note_values(note: dict[str, Any], lang: str) -> dict[str, Any]:
     for k in ("first", "previous_first"):
         if k in values:
             values[k] = fmt_date(dt.date.fromisoformat(values[k]), lang)
-    return values
+    if "format" in values and "%" in str(values["format"]):
+        values["format"] = human_date_format(values["format"], lang)
+    return t(f"warn.{note['code']}", lang, **values)
 
 
 def quality_notes(run: RunResults) -> str:
@@ -267,9 +276,9 @@ def quality_notes(run: RunResults) -> str:
     items = []
     for rep in run.quality.values():
         for w in rep.warnings:
-            items.append(t(f"warn.{w['code']}", lang, **_note_values(w, lang)))
+            items.append(note_text(w, lang))
     for n in run.notes:
-        items.append(t(f"warn.{n['code']}", lang, **_note_values(n, lang)))
+        items.append(note_text(n, lang))
     return bullets(items) if items else paragraph(t("quality.no_notes", lang))
 
 
@@ -393,6 +402,6 @@ def abc_table(run: RunResults, abc: pd.DataFrame) -> str:
 
 __all__ = [
     "LAYERS", "abc_table", "bullets", "coverage_text", "customers_master_text", "examples_table", "figure_html",
-    "figure_svg", "files_table", "heading", "key_figure_sentences", "layer_table", "note_box", "paragraph",
+    "figure_svg", "files_table", "heading", "key_figure_sentences", "layer_table", "note_box", "note_text", "paragraph",
     "pareto_intro", "pyramid_intro", "quality_notes", "reconciliation_table", "table_html",
 ]
