@@ -50,9 +50,9 @@ def test_customer_summary_by_hand():
     assert s["returns"].to_dict() == {"a": -20.0, "b": 0.0, "c": 0.0, "d": 0.0, "e": -15.0}
     assert s["revenue_previous"].to_dict() == {"a": 100.0, "b": 0.0, "c": 0.0, "d": 60.0, "e": 0.0}
     assert s["revenue_to_date"].to_dict() == {"a": 155.0, "b": 20.0, "c": 40.0, "d": 130.0, "e": -15.0}
-    assert s.loc["a", "first_purchase"] == dt.date(2024, 3, 1)
-    assert s.loc["a", "last_purchase"] == dt.date(2025, 2, 1)   # the return is not a purchase
-    assert s.loc["e", "first_purchase"] == dt.date(2025, 4, 1)  # no purchase at all: first line
+    assert s.loc["a", "first_purchase"] == pd.Timestamp("2024-03-01")
+    assert s.loc["a", "last_purchase"] == pd.Timestamp("2025-02-01")  # the return is not a purchase
+    assert s.loc["e", "first_purchase"] == pd.Timestamp("2025-04-01")  # no purchase at all: first line
 
 
 def test_without_order_id_each_purchase_day_is_an_order():

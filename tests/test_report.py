@@ -248,7 +248,7 @@ def _overflowing_boxes(document) -> list[str]:
 def test_nothing_overflows_the_page(name, demo_data, tmp_path):
     from toolkit.params import load_params
     from toolkit.pipeline import analyse
-    from toolkit.report import CHAPTERS, assemble_html, chapter_html, execute_chapter, render_document
+    from toolkit.report import assemble_html, chapter_html, chapters, execute_chapter, render_document
 
     data = yaml.safe_load((ROOT / "params" / name).read_text(encoding="utf-8"))
     data["transactions"]["path"] = str(demo_data / "transactions.csv")
@@ -259,6 +259,6 @@ def test_nothing_overflows_the_page(name, demo_data, tmp_path):
     results = analyse(params, work_dir=work)
     results.save(work)
     bodies = [(c, chapter_html(execute_chapter(c, Path(params.source_file), work).notebook)[0], None)
-              for c in CHAPTERS]
+              for c in chapters()]
     document = render_document(assemble_html(results, bodies), work)
     assert not _overflowing_boxes(document)

@@ -19,7 +19,7 @@ from toolkit.segments import (
     abc_classes,
     abc_summary,
     customer_table,
-    id_sort_key,
+    id_order,
     key_figures,
     layer_bounds,
     pareto_curve,
@@ -84,9 +84,13 @@ def test_ties_broken_by_text_when_ids_are_not_numbers():
     assert pyramid_layers(c).set_index("customer_id")["basis_rank"].to_dict() == {"A": 1, "a": 2, "b": 3}
 
 
-def test_id_sort_key_keeps_leading_zero_ids_distinct():
-    ids = pd.Series(["007", "7", "10"])
-    assert ids[id_sort_key(ids).sort_values().index].tolist() == ["007", "7", "10"]
+def test_id_order_keeps_leading_zero_ids_distinct():
+    ids = pd.Series(["007", "7", "10", "0", "00"])
+    assert id_order(ids).tolist() == [2, 3, 4, 0, 1]
+
+
+def test_id_order_mixed_ids_sort_as_text():
+    assert id_order(pd.Series(["10", "9", "A1"])).tolist() == [0, 1, 2]
 
 
 def test_inactive_versus_prospect():

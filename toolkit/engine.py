@@ -1,8 +1,20 @@
-"""Transaction lines to customer level, in DuckDB (the one step that reads every line).
+"""Transaction lines to customer level: the one step that reads every line, written once in Ibis.
 
-Everything after this step works on customer-level pandas frames. The same SQL runs
-on the ``lines`` table of a report run (see :mod:`toolkit.sources`) and on a pandas
-frame of transactions in an ad-hoc session (:func:`customer_summary`).
+Every aggregation here takes an Ibis table of *usable* transaction lines with the
+canonical columns ``customer_id, date, amount, margin, order_key, order_id,
+product_group, quantity, sales_channel`` and returns an Ibis expression, so the same
+code runs on the embedded DuckDB (files read by :mod:`toolkit.sources`) and on a
+client's own engine. Everything after aggregation works on customer-level pandas
+frames.
+
+Example
+-------
+>>> import datetime as dt
+>>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"],
+...                    "date": pd.to_datetime(["2024-03-01", "2025-02-01", "2025-05-01"]),
+...                    "amount": [100.0, 50.0, 20.0]})
+>>> customer_summary(tx, reference_date=dt.date(2025, 12, 31))["revenue"].tolist()
+[50.0, 20.0]
 """
 
 from __future__ import annotations
@@ -11,7 +23,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
+import ibis
 import pandas as pd
+from ibis import _
 
 from toolkit.errors import DataError
 
@@ -74,51 +88,100 @@ SUMMARY_COLUMNS = {
 }
 
 
-def _summary_sql(table: str, period: Period, has_margin: bool) -> str:
-    s, p = f"DATE '{period.start.isoformat()}'", f"DATE '{period.previous_start.isoformat()}'"
-    e = f"DATE '{period.end.isoformat()}'"
-    margin = "CAST(margin AS DOUBLE)" if has_margin else "CAST(NULL AS DOUBLE)"
-    return f"""
-        SELECT customer_id,
-          coalesce(CAST(sum(amount) FILTER (WHERE date > {s}) AS DOUBLE), 0) AS revenue,
-          {"coalesce(CAST(sum(margin) FILTER (WHERE date > " + s + ") AS DOUBLE), 0)" if has_margin else margin}
-              AS margin,
-          count(DISTINCT order_key) FILTER (WHERE date > {s} AND amount > 0) AS orders,
-          count(*) FILTER (WHERE date > {s}) AS lines,
-          coalesce(CAST(sum(amount) FILTER (WHERE date > {s} AND amount < 0) AS DOUBLE), 0) AS returns,
-          coalesce(CAST(sum(amount) FILTER (WHERE date > {p} AND date <= {s}) AS DOUBLE), 0) AS revenue_previous,
-          {"coalesce(CAST(sum(margin) FILTER (WHERE date > " + p + " AND date <= " + s + ") AS DOUBLE), 0)"
-           if has_margin else margin} AS margin_previous,
-          coalesce(CAST(sum(amount) AS DOUBLE), 0) AS revenue_to_date,
-          {"coalesce(CAST(sum(margin) AS DOUBLE), 0)" if has_margin else margin} AS margin_to_date,
-          coalesce(min(date) FILTER (WHERE amount > 0), min(date)) AS first_purchase,
-          coalesce(max(date) FILTER (WHERE amount > 0), max(date)) AS last_purchase
-        FROM {table}
-        WHERE date <= {e}
-        GROUP BY customer_id
-        ORDER BY customer_id"""
+def _money(column: ibis.Value, where: ibis.Value | None = None) -> ibis.Value:
+    """Sum of an amount as float euros, 0 when there is nothing to sum."""
+    return column.sum(where=where).cast("float64").fill_null(0)
 
 
-def summary_from_lines(con: duckdb.DuckDBPyConnection, period: Period, *, has_margin: bool,
-                       table: str = "lines") -> pd.DataFrame:
-    """Customer summary from a run's ``lines`` table (usable lines only).
+def customer_summary_expr(lines: ibis.Table, period: Period, *, has_margin: bool) -> ibis.Table:
+    """Ibis expression: one row per customer with a usable line up to the reference date.
+
+    Parameters
+    ----------
+    lines : ibis.Table
+        Usable transaction lines with canonical columns.
+    period : Period
+    has_margin : bool
+        Whether ``margin`` holds values (else the margin columns are null).
 
     Returns
     -------
-    DataFrame
-        One row per customer with a usable line up to the reference date; columns
-        as in :data:`SUMMARY_COLUMNS`.
+    ibis.Table
+        Columns as in :data:`SUMMARY_COLUMNS` (unordered).
     """
-    frame = con.execute(_summary_sql(f"(SELECT * FROM {table} WHERE reason IS NULL)", period, has_margin)).df()
-    return _tidy(frame)
+    end, start, prev = (ibis.date(d) for d in (period.end, period.start, period.previous_start))
+    t = lines.filter(lines.date <= end)
+    in_period = t.date > start
+    in_previous = (t.date > prev) & (t.date <= start)
+    metrics = {
+        "revenue": _money(t.amount, in_period),
+        "lines": t.count(where=in_period),
+        "returns": _money(t.amount, in_period & (t.amount < 0)),
+        "revenue_previous": _money(t.amount, in_previous),
+        "revenue_to_date": _money(t.amount),
+        "first_purchase": ibis.coalesce(t.date.min(where=t.amount > 0), t.date.min()),
+        "last_purchase": ibis.coalesce(t.date.max(where=t.amount > 0), t.date.max()),
+    }
+    if has_margin:
+        metrics |= {"margin": _money(t.margin, in_period), "margin_previous": _money(t.margin, in_previous),
+                    "margin_to_date": _money(t.margin)}
+    summary = t.group_by("customer_id").aggregate(**metrics)
+    # Counting distinct orders in a separate two-level aggregate is ~3x faster than a
+    # DISTINCT aggregate next to the sums (measured on DuckDB).
+    orders = (t.filter(in_period, t.amount > 0).select("customer_id", "order_key").distinct()
+              .group_by("customer_id").aggregate(orders=_.count()))
+    joined = summary.left_join(orders, "customer_id")
+    nothing = ibis.null().cast("float64")
+    return joined.select(
+        customer_id=summary.customer_id,
+        revenue=summary.revenue,
+        margin=summary.margin if has_margin else nothing,
+        orders=orders.orders.fill_null(0),
+        lines=summary.lines,
+        returns=summary.returns,
+        revenue_previous=summary.revenue_previous,
+        margin_previous=summary.margin_previous if has_margin else nothing,
+        revenue_to_date=summary.revenue_to_date,
+        margin_to_date=summary.margin_to_date if has_margin else nothing,
+        first_purchase=summary.first_purchase,
+        last_purchase=summary.last_purchase,
+    )
 
 
-def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+def monthly_expr(lines: ibis.Table, *, has_margin: bool) -> ibis.Table:
+    """Ibis expression: net revenue, margin, lines and buying customers per calendar month.
+
+    Returns
+    -------
+    ibis.Table
+        ``month`` (first day), ``revenue``, ``margin`` (null without margin), ``lines``,
+        ``customers`` (distinct customers with a line), ordered by month.
+    """
+    month = lines.date.truncate("M").name("month")
+    return (lines.group_by(month)
+            .aggregate(revenue=_money(lines.amount),
+                       margin=_money(lines.margin) if has_margin else ibis.null().cast("float64").max(),
+                       lines=lines.count(), customers=lines.customer_id.nunique())
+            .order_by("month"))
+
+
+def date_range_expr(lines: ibis.Table) -> ibis.Table:
+    """Ibis expression: the first and last date of the lines (one row: ``first, last``)."""
+    return lines.aggregate(first=lines.date.min(), last=lines.date.max())
+
+
+def tidy_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """Canonical dtypes for a customer summary: text ids, datetime64 dates, integer counts."""
+    frame = frame[list(SUMMARY_COLUMNS)].copy()
     frame["customer_id"] = frame["customer_id"].astype("string")
     for c in ("first_purchase", "last_purchase"):
-        frame[c] = pd.to_datetime(frame[c]).dt.date
+        # datetime64, not Python date objects: millions of customers stay vectorised.
+        frame[c] = pd.to_datetime(frame[c])
     for c in ("orders", "lines"):
         frame[c] = frame[c].astype("int64")
+    for c in ("revenue", "margin", "returns", "revenue_previous", "margin_previous", "revenue_to_date",
+              "margin_to_date"):
+        frame[c] = frame[c].astype("float64")
     return frame.reset_index(drop=True)
 
 
@@ -167,19 +230,24 @@ def customer_summary(transactions: pd.DataFrame, *, reference_date: dt.date, per
                         "e.g. customer_id='klantnr'.")
     has_margin = margin is not None and margin in transactions.columns
     has_order = order_id is not None and order_id in transactions.columns
+    dates = pd.to_datetime(transactions[date])
     frame = pd.DataFrame({
-        "customer_id": transactions[customer_id].astype("string"),
-        "date": pd.to_datetime(transactions[date]).dt.date,
-        "amount": pd.to_numeric(transactions[amount]),
-        "margin": pd.to_numeric(transactions[margin]) if has_margin else float("nan"),
+        "customer_id": transactions[customer_id].astype("string").to_numpy(dtype=object),
+        "date": dates.dt.normalize().to_numpy(),
+        "amount": pd.to_numeric(transactions[amount]).to_numpy(dtype=float),
+        "margin": pd.to_numeric(transactions[margin]).to_numpy(dtype=float) if has_margin else float("nan"),
     })
-    frame["order_key"] = (transactions[order_id].astype("string").fillna(frame["date"].astype("string"))
-                          if has_order else frame["date"].astype("string"))
-    period = analysis_period(reference_date, period_months)
+    day = dates.dt.strftime("%Y-%m-%d")
+    key = transactions[order_id].astype("string").fillna(day) if has_order else day
+    frame["order_key"] = key.to_numpy(dtype=object)
     con = duckdb.connect()
     try:
-        con.register("tx_frame", frame)
-        out = con.execute(_summary_sql("tx_frame", period, has_margin)).df()
+        # Registered on the DuckDB connection (Ibis 12's create_table from pandas fails on DuckDB 2.0).
+        con.register("transactions_frame", frame)
+        table = ibis.duckdb.from_connection(con).table("transactions_frame")
+        lines = table.mutate(date=table.date.cast("date"))
+        expr = customer_summary_expr(lines, analysis_period(reference_date, period_months), has_margin=has_margin)
+        out = expr.order_by("customer_id").to_pandas()
     finally:
         con.close()
-    return _tidy(out)
+    return tidy_summary(out)

@@ -25,10 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import ibis
 import pandas as pd
 
 from toolkit import __version__
-from toolkit.engine import Period, analysis_period, summary_from_lines
+from toolkit.analysis import AnalysisContext, merge_columns, registered
+from toolkit.engine import Period, analysis_period, customer_summary_expr, date_range_expr, monthly_expr, tidy_summary
 from toolkit.params import RunParams, parse_params
 from toolkit.segments import customer_table
 from toolkit.sources import SourceReport, load_customers, load_transactions
@@ -57,6 +59,13 @@ class RunResults:
         Run-level findings for the data-quality chapter (``code`` plus values).
     timings : dict of str to float
         Seconds per step.
+    customers_not_in_master : int
+        Customers with transactions but no row in the customer master.
+    frames : dict of str to DataFrame
+        Frames the registered analyses computed from the transaction lines (see
+        :mod:`toolkit.analysis`), by name.
+    meta : dict
+        JSON-ready results of analyses (fitted parameters, settings), by analysis key.
     """
 
     params: RunParams
@@ -69,6 +78,8 @@ class RunResults:
     notes: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     customers_not_in_master: int = 0
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
     @property
     def lang(self) -> str:
@@ -76,11 +87,13 @@ class RunResults:
         return self.params.language
 
     def save(self, work_dir: str | Path) -> None:
-        """Write the results to ``work_dir`` (customers.parquet, monthly.parquet, run.json)."""
+        """Write the results to ``work_dir`` (customers.parquet, monthly.parquet, frames/, run.json)."""
         work = Path(work_dir)
-        work.mkdir(parents=True, exist_ok=True)
+        (work / "frames").mkdir(parents=True, exist_ok=True)
         self.customers.to_parquet(work / "customers.parquet", index=False)
         self.monthly.to_parquet(work / "monthly.parquet", index=False)
+        for name, frame in self.frames.items():
+            frame.to_parquet(work / "frames" / f"{name}.parquet", index=False)
         meta = {
             "toolkit_version": __version__,
             "params": self.params.model_dump(mode="json"),
@@ -93,6 +106,8 @@ class RunResults:
             "notes": self.notes,
             "timings": self.timings,
             "customers_not_in_master": self.customers_not_in_master,
+            "frames": sorted(self.frames),
+            "meta": self.meta,
         }
         (work / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
 
@@ -113,7 +128,9 @@ class RunResults:
                    data_first=dt.date.fromisoformat(meta["data_first"]),
                    data_last=dt.date.fromisoformat(meta["data_last"]),
                    notes=meta["notes"], timings=meta["timings"],
-                   customers_not_in_master=meta.get("customers_not_in_master", 0))
+                   customers_not_in_master=meta.get("customers_not_in_master", 0),
+                   frames={name: pd.read_parquet(work / "frames" / f"{name}.parquet") for name in meta["frames"]},
+                   meta=meta["meta"])
 
 
 def connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -123,21 +140,22 @@ def connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(config={"temp_directory": str(tmp), "preserve_insertion_order": True})
 
 
-def _monthly(con: duckdb.DuckDBPyConnection, has_margin: bool) -> pd.DataFrame:
-    frame = con.execute(f"""
-        SELECT CAST(date_trunc('month', date) AS DATE) AS month,
-               CAST(sum(amount) AS DOUBLE) AS revenue,
-               {'CAST(sum(margin) AS DOUBLE)' if has_margin else 'CAST(NULL AS DOUBLE)'} AS margin,
-               count(*) AS lines, count(DISTINCT customer_id) AS customers
-        FROM lines WHERE reason IS NULL GROUP BY 1 ORDER BY 1""").df()
+def usable_lines(con: duckdb.DuckDBPyConnection) -> ibis.Table:
+    """The run's usable transaction lines (table ``lines``, no exclusion reason) as an Ibis table."""
+    lines = ibis.duckdb.from_connection(con).table("lines")
+    return lines.filter(lines.reason.isnull())
+
+
+def monthly_frame(lines: ibis.Table, *, has_margin: bool) -> pd.DataFrame:
+    """Revenue per month as a frame, months without lines included as zero (gaps must show)."""
+    frame = monthly_expr(lines, has_margin=has_margin).to_pandas()
     if frame.empty:
         return frame
-    months = pd.date_range(frame["month"].min(), frame["month"].max(), freq="MS")
     frame["month"] = pd.to_datetime(frame["month"])
+    months = pd.date_range(frame["month"].min(), frame["month"].max(), freq="MS")
     out = frame.set_index("month").reindex(months)
     out[["revenue", "lines", "customers"]] = out[["revenue", "lines", "customers"]].fillna(0)
-    out["lines"] = out["lines"].astype("int64")
-    out["customers"] = out["customers"].astype("int64")
+    out[["lines", "customers"]] = out[["lines", "customers"]].astype("int64")
     out = out.rename_axis("month").reset_index()
     out["month"] = out["month"].dt.date
     return out
@@ -169,6 +187,7 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
     """
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
+    analyses = registered()
     with tempfile.TemporaryDirectory(prefix="klantpiramide-") as tmp:
         work = Path(work_dir) if work_dir else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -188,29 +207,49 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
                 quality["customers"] = load_customers(con, params.customers, params.customers_path, work_dir=work)
                 master = con.execute("SELECT * FROM master ORDER BY _row").df().drop(columns=["_row"])
                 master = master[[c for c in master.columns if not c.startswith("_")]]
-                not_in_master = con.execute(
-                    "SELECT count(DISTINCT customer_id) FROM lines WHERE reason IS NULL AND customer_id NOT IN "
-                    "(SELECT customer_id FROM master)").fetchall()[0][0]
+                lines = usable_lines(con)
+                known = ibis.duckdb.from_connection(con).table("master").customer_id
+                not_in_master = lines.filter(~lines.customer_id.isin(known)).customer_id.nunique().to_pyarrow()
+                not_in_master = not_in_master.as_py()
                 timings["read_customers"] = time.perf_counter() - t0
                 say(f"read {quality['customers'].rows_read:,} customers in {timings['read_customers']:.1f} s")
             t0 = time.perf_counter()
             period = analysis_period(reference_date, params.period_months)
             has_margin = params.transactions.columns.margin is not None
-            summary = summary_from_lines(con, period, has_margin=has_margin)
-            monthly = _monthly(con, has_margin)
-            first, last = con.execute("SELECT min(date), max(date) FROM lines WHERE reason IS NULL").fetchall()[0]
+            lines = usable_lines(con)
+            summary = tidy_summary(customer_summary_expr(lines, period, has_margin=has_margin).to_pandas())
+            monthly = monthly_frame(lines, has_margin=has_margin)
+            first, last = (pd.Timestamp(v).date() for v in date_range_expr(lines).to_pandas().iloc[0])
             timings["aggregate"] = time.perf_counter() - t0
             say(f"aggregated {len(summary):,} customers in {timings['aggregate']:.1f} s")
+            backend = ibis.duckdb.from_connection(con)
+            ctx = AnalysisContext(params=params, period=period, lines=lines, con=con, has_margin=has_margin,
+                                  work_dir=work, master=backend.table("master") if master is not None else None)
+            frames: dict[str, pd.DataFrame] = {}
+            for analysis in analyses:
+                if analysis.aggregate is None:
+                    continue
+                t0 = time.perf_counter()
+                for name, frame in analysis.aggregate(ctx).items():
+                    if name in frames:
+                        raise RuntimeError(f"analysis '{analysis.key}' returns frame '{name}' twice")
+                    frames[name] = frame
+                timings[f"aggregate_{analysis.key}"] = time.perf_counter() - t0
         finally:
             con.close()
     t0 = time.perf_counter()
     customers = customer_table(summary, master, period=period, basis=params.pyramid_basis,
                                shares=params.pyramid_shares, abc_thresholds=params.abc_thresholds)
     timings["segment"] = time.perf_counter() - t0
-    notes = _run_notes(customers, period, first)
-    return RunResults(params=params, period=period, customers=customers, monthly=monthly, quality=quality,
-                      data_first=first, data_last=last, notes=notes, timings=timings,
-                      customers_not_in_master=int(not_in_master))
+    results = RunResults(params=params, period=period, customers=customers, monthly=monthly, quality=quality,
+                         data_first=first, data_last=last, notes=_run_notes(customers, period, first) + ctx.notes,
+                         timings=timings, customers_not_in_master=int(not_in_master), frames=frames)
+    for analysis in analyses:
+        if analysis.enrich is not None:
+            t0 = time.perf_counter()
+            results.customers = merge_columns(results.customers, analysis.enrich(results), analysis)
+            timings[f"enrich_{analysis.key}"] = time.perf_counter() - t0
+    return results
 
 
 def _run_notes(customers: pd.DataFrame, period: Period, first: dt.date) -> list[dict[str, Any]]:

@@ -55,16 +55,25 @@ class Chapter:
     notebook: str
 
 
-CHAPTERS: tuple[Chapter, ...] = (
-    Chapter("quality", "01-data-quality.ipynb"),
-    Chapter("pyramid", "02-customer-pyramid.ipynb"),
-)
-
-
 def notebooks_dir() -> Path:
     """The folder holding the chapter notebooks (``KLANTPIRAMIDE_NOTEBOOKS`` overrides)."""
     env = os.environ.get("KLANTPIRAMIDE_NOTEBOOKS")
     return Path(env) if env else Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def chapters() -> tuple[Chapter, ...]:
+    """The report's chapters in order: each ``notebooks/NN-*.ipynb`` whose metadata names a chapter.
+
+    A notebook declares itself with ``"klantpiramide": {"chapter": "<key>"}`` in its
+    metadata; the title is the text ``chapter.<key>``. Other notebooks (e.g. for
+    exploration) are not part of the report.
+    """
+    found = []
+    for path in sorted(notebooks_dir().glob("[0-9][0-9]-*.ipynb")):
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("klantpiramide", {})
+        if meta.get("chapter"):
+            found.append(Chapter(meta["chapter"], path.name))
+    return tuple(found)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,20 +252,34 @@ def export_customers(customers: pd.DataFrame, path: Path, *, include_personal: b
     """Write ``customers.csv``: one row per customer, UTF-8, comma-separated, ISO dates, amounts to the cent.
 
     Personal fields (name, e-mail, phone, street) are left out unless ``include_personal``.
+    DuckDB writes the file (pandas' float formatting takes minutes for millions of rows);
+    the row order is the frame's, so the same input gives the same bytes.
 
     Returns
     -------
     int
         Rows written.
     """
-    frame = customers.copy()
-    if not include_personal:
-        frame = frame[[c for c in frame.columns if c not in PERSONAL_FIELDS]]
-    for col in frame.columns:
-        if pd.api.types.is_float_dtype(frame[col]):
-            frame[col] = frame[col].round(2)
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.2f",
-                 date_format="%Y-%m-%d")
+    import duckdb
+
+    frame = customers if include_personal else customers[[c for c in customers.columns if c not in PERSONAL_FIELDS]]
+    cols = []
+    for name in frame.columns:
+        q = '"' + str(name).replace('"', '""') + '"'
+        dtype = frame[name].dtype
+        if pd.api.types.is_float_dtype(dtype):
+            cols.append(f"CAST(round({q}, 2) AS DECIMAL(18, 2)) AS {q}")
+        elif pd.api.types.is_datetime64_any_dtype(dtype):
+            cols.append(f"CAST({q} AS DATE) AS {q}")
+        else:
+            cols.append(q)
+    con = duckdb.connect(config={"preserve_insertion_order": True})
+    try:
+        con.register("customers_frame", frame)
+        target = str(path).replace("'", "''")
+        con.execute(f"COPY (SELECT {', '.join(cols)} FROM customers_frame) TO '{target}' (HEADER, DELIMITER ',')")
+    finally:
+        con.close()
     return len(frame)
 
 
@@ -450,7 +473,8 @@ def run_report(params_path: str | os.PathLike, *, force: bool = False, progress:
 
 
 def _run_chapters(params_file: Path, work: Path, say: Progress) -> list[ChapterResult]:
-    total = len(CHAPTERS)
+    todo = chapters()
+    total = len(todo)
     done: list[ChapterResult] = []
 
     def one(chapter: Chapter) -> ChapterResult:
@@ -462,7 +486,7 @@ def _run_chapters(params_file: Path, work: Path, say: Progress) -> list[ChapterR
 
     # Kernels start slowly and mostly wait on I/O: two chapters at a time use both cores.
     with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
-        return list(pool.map(one, CHAPTERS))
+        return list(pool.map(one, todo))
 
 
 def write_customers(params_path: str | os.PathLike, out: str | os.PathLike, *,

@@ -443,8 +443,9 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, src: TransactionsSou
             rejects.append({"line": int(line), "error": str(err), "text": (text or "")[:120]})
     elif kind == "parquet":
         try:
-            con.execute(f"CREATE OR REPLACE VIEW {name}_raw AS SELECT row_number() OVER () AS _row, * "
-                        f"FROM read_parquet({_lit(str(path))})")
+            # file_row_number keeps the scan parallel (a row_number() window would serialise it).
+            con.execute(f"CREATE OR REPLACE VIEW {name}_raw AS SELECT file_row_number + 1 AS _row, "
+                        f"* EXCLUDE (file_row_number) FROM read_parquet({_lit(str(path))}, file_row_number=true)")
         except duckdb.Error as exc:
             raise DataError(f"{label}: cannot read as Parquet ({str(exc).splitlines()[0]}).") from None
     else:
@@ -514,11 +515,12 @@ def amount_clean_expr(col: str) -> str:
     return f"regexp_replace(regexp_replace({s}, '^\\((.*)\\)$', '-\\1'), '^([0-9.,]+)-$', '-\\1')"
 
 
-def amount_expr(col: str, ctype: str, decimal: str, *, clean: str | None = None) -> str:
+def amount_expr(col: str, ctype: str, decimal: str) -> str:
     """SQL parsing an amount into DECIMAL(18,4); NULL when it is not a valid number.
 
-    For text, ``clean`` names a column holding :func:`amount_clean_expr` of ``col``.
-    Thousands separators are accepted in the right places only, so ``1234.50`` in a
+    Plain numbers (``12,50`` with a decimal comma, ``12.50`` with a point) take a cheap
+    cast; anything else goes through :func:`amount_clean_expr` and a strict pattern, so
+    thousands separators are accepted in the right places only and ``1234.50`` in a
     decimal-comma file is invalid rather than silently read as 123450.
     """
     c = _q(col)
@@ -526,14 +528,17 @@ def amount_expr(col: str, ctype: str, decimal: str, *, clean: str | None = None)
         return f"TRY_CAST({c} AS DECIMAL(18,4))"
     if not _is_text(ctype):
         return "CAST(NULL AS DECIMAL(18,4))"
-    s = _q(clean) if clean else f"({amount_clean_expr(col)})"
+    s = f"({amount_clean_expr(col)})"
     if decimal == ",":
+        fast = f"CASE WHEN NOT contains({c}, '.') THEN TRY_CAST(replace({c}, ',', '.') AS DECIMAL(18,4)) END"
         ok = f"regexp_full_match({s}, '[-+]?([0-9]+|[0-9]{{1,3}}(\\.[0-9]{{3}})+)(,[0-9]+)?')"
         val = f"TRY_CAST(replace(replace({s}, '.', ''), ',', '.') AS DECIMAL(18,4))"
     else:
+        fast = f"CASE WHEN NOT contains({c}, ',') THEN TRY_CAST({c} AS DECIMAL(18,4)) END"
         ok = f"regexp_full_match({s}, '[-+]?([0-9]+|[0-9]{{1,3}}(,[0-9]{{3}})+)(\\.[0-9]+)?')"
         val = f"TRY_CAST(replace({s}, ',', '') AS DECIMAL(18,4))"
-    return f"CASE WHEN {ok} THEN {val} END"
+    # coalesce evaluates the regex path only for the rows the cast could not read.
+    return f"coalesce({fast}, CASE WHEN {c} IS NOT NULL AND {ok} THEN {val} END)"
 
 
 def date_expr(col: str, ctype: str, formats: list[str] | None) -> str:
@@ -612,15 +617,17 @@ def _base_report(label: str, path: Path) -> SourceReport:
 
 def _typed_select(con: duckdb.DuckDBPyConnection, opened: OpenedSource, mapping: dict[str, str | None],
                   src: TransactionsSource | CustomersSource, *, label: str, key: str,
-                  report: SourceReport) -> tuple[list[str], list[str]]:
+                  report: SourceReport) -> tuple[list[str], list[str], list[str]]:
     """SELECT items turning mapped file columns into canonical typed columns.
 
-    Returns ``(pre, items)``: ``pre`` adds cleaned helper columns to the raw rows
-    (so a regex runs once per value), ``items`` select the typed columns from those
-    plus the raw text of values that failed to parse (``_<role>_raw``), for examples.
+    Returns ``(items, raw_items, text_cols)``: ``items`` select the typed columns (and,
+    for dates and amounts, their text as ``_<role>_txt``); ``raw_items`` keep that text
+    only where the value failed to parse (``_<role>_raw``, for examples), and
+    ``text_cols`` name the pass-through columns to drop afterwards.
     """
-    pre: list[str] = []
     items: list[str] = []
+    raw_items: list[str] = []
+    text_cols: list[str] = []
     decimal = src.decimal
     date_formats: dict[str, str] = {}
     for role, col in mapping.items():
@@ -639,36 +646,48 @@ def _typed_select(con: duckdb.DuckDBPyConnection, opened: OpenedSource, mapping:
                     report.warnings.append({"code": "ambiguous_dates", "column": col, "format": facts["format"]})
             else:
                 date_formats[role] = f"native {ctype.lower()}" if _is_date(ctype) else "Excel serial number"
-            expr = date_expr(col, ctype, formats)
-            items.append(f"{expr} AS {role}")
-            items.append(f"CASE WHEN {expr} IS NULL THEN {text_expr(col, ctype)} END AS _{role}_raw")
+            items.append(f"{date_expr(col, ctype, formats)} AS {role}")
         elif role in AMOUNT_FIELDS or role in NUMBER_FIELDS:
-            clean = None
-            if _is_text(ctype):
-                if decimal is None:
-                    sample = [r[0] for r in con.execute(
-                        f"SELECT {_q(col)} FROM {opened.view} WHERE {_q(col)} IS NOT NULL LIMIT {_SAMPLE}"
-                    ).fetchall()]
-                    decimal, votes = detect_decimal(sample, delimiter=opened.file_format.get("delimiter"))
-                    if votes[","] and votes["."]:
-                        report.warnings.append({"code": "mixed_decimal_separators", "column": col,
-                                                "comma": votes[","], "point": votes["."], "decimal": decimal})
-                clean = f"__clean_{role}"
-                pre.append(f"{amount_clean_expr(col)} AS {clean}")
-            expr = amount_expr(col, ctype, decimal or ".", clean=clean)
-            if role in NUMBER_FIELDS:
-                items.append(f"CAST({expr} AS DOUBLE) AS {role}")
-            else:
-                items.append(f"{expr} AS {role}")
-                items.append(f"CASE WHEN {expr} IS NULL THEN {text_expr(col, ctype)} END AS _{role}_raw")
+            if _is_text(ctype) and decimal is None:
+                sample = [r[0] for r in con.execute(
+                    f"SELECT {_q(col)} FROM {opened.view} WHERE {_q(col)} IS NOT NULL LIMIT {_SAMPLE}").fetchall()]
+                decimal, votes = detect_decimal(sample, delimiter=opened.file_format.get("delimiter"))
+                if votes[","] and votes["."]:
+                    report.warnings.append({"code": "mixed_decimal_separators", "column": col,
+                                            "comma": votes[","], "point": votes["."], "decimal": decimal})
+            expr = amount_expr(col, ctype, decimal or ".")
+            items.append(f"CAST({expr} AS DOUBLE) AS {role}" if role in NUMBER_FIELDS else f"{expr} AS {role}")
         else:
             items.append(f"{text_expr(col, ctype)} AS {role}")
+            continue
+        if role not in NUMBER_FIELDS:
+            # Typed columns (Parquet, Excel) rarely fail: format their text only where the cast did.
+            txt = text_expr(col, ctype) if _is_text(ctype) else \
+                f"CASE WHEN {items[-1].rsplit(' AS ', 1)[0]} IS NULL THEN {text_expr(col, ctype)} END"
+            items.append(f"{txt} AS _{role}_txt")
+            raw_items.append(f"CASE WHEN {role} IS NULL THEN _{role}_txt END AS _{role}_raw")
+            text_cols.append(f"_{role}_txt")
     report.file_format.update(opened.file_format)
     if decimal:
         report.file_format["decimal"] = decimal
     if date_formats:
         report.file_format["date_formats"] = date_formats
-    return pre, items
+    return items, raw_items, text_cols
+
+
+def _duplicate_rows(con: duckdb.DuckDBPyConnection, view: str, columns: list[str], table: str) -> None:
+    """Create ``table(_row)``: every row identical in all columns to an earlier row.
+
+    Exact, but cheap: only rows whose hash is shared are compared column by column.
+    """
+    cols = ", ".join(_q(c) for c in columns)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        WITH h AS (SELECT _row, hash({cols}) AS _h FROM {view}),
+        shared AS (SELECT _h FROM h GROUP BY _h HAVING count(*) > 1),
+        candidates AS (SELECT * FROM {view} WHERE _row IN (SELECT _row FROM h WHERE _h IN (SELECT _h FROM shared)))
+        SELECT _row FROM (SELECT _row, row_number() OVER (PARTITION BY {cols} ORDER BY _row) AS _k FROM candidates)
+        WHERE _k > 1""")
 
 
 def _examples(con: duckdb.DuckDBPyConnection, table: str, reasons: dict[str, tuple[str | None, str]],
@@ -732,22 +751,25 @@ def load_transactions(con: duckdb.DuckDBPyConnection, src: TransactionsSource, p
     n_rows = con.execute(f"SELECT count(*) FROM {opened.view}").fetchall()[0][0]
     if n_rows == 0 and not opened.rejects:
         raise DataError(f"{label}: the file has a header but no data rows; export the data again.")
-    pre, items = _typed_select(con, opened, mapping, src, label=label, key="transactions", report=report)
-    all_cols = ", ".join(_q(c) for c in opened.columns)
-    copy = (f"row_number() OVER (PARTITION BY {all_cols} ORDER BY _row)" if src.drop_duplicate_lines else "1")
+    items, raw_items, text_cols = _typed_select(con, opened, mapping, src, label=label, key="transactions",
+                                                report=report)
+    if src.drop_duplicate_lines:
+        _duplicate_rows(con, opened.view, list(opened.columns), "tx_dup_rows")
+        copy = "CASE WHEN _row IN (SELECT _row FROM tx_dup_rows) THEN 2 ELSE 1 END"
+    else:
+        copy = "1"
     today = today or dt.date.today()
-    order_key = ("coalesce(order_id, strftime(date, '%Y-%m-%d'))" if mapping.get("order_id")
-                 else "strftime(date, '%Y-%m-%d')")
+    order_key = ("coalesce(order_id, CAST(date AS VARCHAR))" if mapping.get("order_id")
+                 else "CAST(date AS VARCHAR)")
     con.execute(f"""
         CREATE OR REPLACE TABLE lines AS
-        WITH pre AS (SELECT *{''.join(', ' + p for p in pre)} FROM {opened.view}),
-        typed AS (SELECT _row, {', '.join(items)}, {copy} AS _copy FROM pre)
-        SELECT *, {order_key} AS order_key,
+        WITH typed AS (SELECT _row, {', '.join(items)}, {copy} AS _copy FROM {opened.view})
+        SELECT * EXCLUDE ({', '.join(text_cols)}), {', '.join(raw_items)}, {order_key} AS order_key,
           CASE WHEN _copy > 1 THEN 'duplicate_line'
                WHEN customer_id IS NULL THEN 'missing_customer_id'
-               WHEN date IS NULL AND _date_raw IS NULL THEN 'missing_date'
+               WHEN date IS NULL AND _date_txt IS NULL THEN 'missing_date'
                WHEN date IS NULL THEN 'invalid_date'
-               WHEN amount IS NULL AND _amount_raw IS NULL THEN 'missing_amount'
+               WHEN amount IS NULL AND _amount_txt IS NULL THEN 'missing_amount'
                WHEN amount IS NULL THEN 'invalid_amount'
                WHEN date < DATE '1900-01-01' THEN 'date_before_1900'
                WHEN date > DATE {_lit(today.isoformat())} THEN 'date_in_future'
@@ -860,14 +882,17 @@ def load_customers(con: duckdb.DuckDBPyConnection, src: CustomersSource, path: P
     if con.execute(f"SELECT count(*) FROM {opened.view}").fetchall()[0][0] == 0 and not opened.rejects:
         raise DataError(f"{label}: the customer file has a header but no data rows; export it again "
                         "or remove the customers section from the params.")
-    pre, items = _typed_select(con, opened, mapping, src, label=label, key="customers", report=report)
+    items, raw_items, text_cols = _typed_select(con, opened, mapping, src, label=label, key="customers",
+                                                report=report)
+    exclude = f" EXCLUDE ({', '.join(text_cols)})" if text_cols else ""
+    raw = "".join(", " + r for r in raw_items)
     con.execute(f"""
         CREATE OR REPLACE TABLE master_all AS
-        WITH pre AS (SELECT *{''.join(', ' + p for p in pre)} FROM {opened.view}),
-        typed AS (SELECT _row, {', '.join(items)} FROM pre)
-        SELECT *, CASE WHEN customer_id IS NULL THEN 'missing_customer_id'
-                       WHEN row_number() OVER (PARTITION BY customer_id ORDER BY _row) > 1
-                            THEN 'duplicate_customer_id' END AS reason
+        WITH typed AS (SELECT _row, {', '.join(items)} FROM {opened.view})
+        SELECT *{exclude}{raw},
+               CASE WHEN customer_id IS NULL THEN 'missing_customer_id'
+                    WHEN row_number() OVER (PARTITION BY customer_id ORDER BY _row) > 1
+                         THEN 'duplicate_customer_id' END AS reason
         FROM typed""")
     con.execute("CREATE OR REPLACE TABLE master AS SELECT * EXCLUDE (reason) FROM master_all WHERE reason IS NULL")
     counts = con.execute("SELECT reason, count(*) FROM master_all GROUP BY reason").fetchall()

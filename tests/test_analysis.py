@@ -1,0 +1,66 @@
+"""The analysis plug-in contract: aggregates once, customer columns merged, frames saved and loaded."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import TX_HEADER, params_dict, write, write_params
+
+from toolkit.analysis import Analysis, merge_columns, registered
+from toolkit.errors import DataError
+from toolkit.params import load_params
+from toolkit.pipeline import RunResults, analyse
+
+ROWS = "F1;1;01-02-2025;100,00;30\nF2;2;01-03-2025;50,00;10\nF3;2;02-03-2025;5,00;1\n"
+
+
+def test_registered_analyses_are_sorted_and_unique():
+    found = registered()
+    assert [(a.order, a.key) for a in found] == sorted((a.order, a.key) for a in found)
+
+
+def test_merge_columns_keeps_rows_and_order():
+    customers = pd.DataFrame({"customer_id": pd.Series(["2", "1", "3"], dtype="string"), "revenue": [1.0, 2.0, 3.0]})
+    a = Analysis(key="x", columns=("flag",))
+    out = merge_columns(customers, pd.DataFrame({"customer_id": ["1", "2"], "flag": [True, False]}), a)
+    assert out["customer_id"].tolist() == ["2", "1", "3"]
+    assert out["flag"].tolist()[:2] == [False, True] and pd.isna(out["flag"].iloc[2])
+    assert "flag" not in customers.columns  # input not mutated
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (pd.DataFrame({"flag": [1]}), "must return a customer_id column"),
+    (pd.DataFrame({"customer_id": ["1"], "other": [1]}), r"returned columns \['other'\], declared \('flag',\)"),
+    (pd.DataFrame({"customer_id": ["1", "1"], "flag": [1, 2]}), "more than once"),
+])
+def test_merge_columns_rejects_contract_breaks(extra, message):
+    customers = pd.DataFrame({"customer_id": pd.Series(["1"], dtype="string")})
+    with pytest.raises(DataError, match=message):
+        merge_columns(customers, extra, Analysis(key="x", columns=("flag",)))
+
+
+def test_analysis_runs_once_and_its_frames_survive_save_and_load(tmp_path, monkeypatch):
+    calls = []
+
+    def aggregate(ctx):
+        calls.append("aggregate")
+        per_customer = ctx.lines.group_by("customer_id").aggregate(n=ctx.lines.count()).to_pandas()
+        ctx.note("few_customers", n=len(per_customer))
+        return {"lines_per_customer": per_customer.sort_values("customer_id").reset_index(drop=True)}
+
+    def enrich(results):
+        calls.append("enrich")
+        counts = results.frames["lines_per_customer"]
+        return counts.rename(columns={"n": "line_count"})
+
+    fake = Analysis(key="fake", aggregate=aggregate, enrich=enrich, columns=("line_count",))
+    monkeypatch.setattr("toolkit.pipeline.registered", lambda: [fake])
+    write(tmp_path / "tx.csv", TX_HEADER + ROWS)
+    results = analyse(load_params(write_params(tmp_path, params_dict())))
+    assert calls == ["aggregate", "enrich"]
+    assert results.customers.set_index("customer_id")["line_count"].to_dict() == {"1": 1, "2": 2}
+    assert {"code": "few_customers", "n": 2} in results.notes
+    results.save(tmp_path / "work")
+    loaded = RunResults.load(tmp_path / "work")
+    pd.testing.assert_frame_equal(loaded.frames["lines_per_customer"], results.frames["lines_per_customer"])
+    assert loaded.customers["line_count"].tolist() == results.customers["line_count"].tolist()

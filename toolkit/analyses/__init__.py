@@ -1,0 +1,1 @@
+"""One module per analysis, each defining ``ANALYSIS = toolkit.analysis.Analysis(...)`` (found automatically)."""

@@ -1,0 +1,141 @@
+"""How an analysis plugs into a run: transaction aggregates once, customer columns after.
+
+Each concern (RFM, churn, CLV, geo, …) registers itself with a small module in
+:mod:`toolkit.analyses` that defines ``ANALYSIS = Analysis(...)``. A run then, in
+``order``:
+
+1. calls every ``aggregate(ctx)`` while the transaction lines are open (an Ibis table
+   on the run's engine), and keeps the returned frames in ``RunResults.frames``, so the
+   report chapters never read transaction lines again;
+2. calls every ``enrich(results)`` on the customer table, and merges the returned
+   customer-level columns into ``customers`` (and so into ``customers.csv``).
+
+Example
+-------
+>>> from toolkit.analysis import Analysis
+>>> ANALYSIS = Analysis(key="example", order=50, columns=("example_flag",),
+...                     enrich=lambda results: results.customers[["customer_id"]].assign(example_flag=True))
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from toolkit.errors import DataError
+
+if TYPE_CHECKING:
+    import duckdb
+    import ibis
+
+    from toolkit.engine import Period
+    from toolkit.params import RunParams
+    from toolkit.pipeline import RunResults
+
+
+@dataclass
+class AnalysisContext:
+    """What an aggregate step may use while the run's data is open.
+
+    Attributes
+    ----------
+    params : RunParams
+    period : Period
+    lines : ibis.Table
+        Usable transaction lines, canonical columns (see :mod:`toolkit.engine`).
+    con : duckdb.DuckDBPyConnection
+        The run's DuckDB connection, e.g. to read an extra input with :mod:`toolkit.sources`.
+    has_margin : bool
+    work_dir : Path
+        Scratch folder of the run.
+    master : ibis.Table or None
+        The customer master (canonical columns) when one is mapped.
+    notes : list of dict
+        Findings for the report (``code`` plus values; a ``warn.<code>`` text must exist).
+    """
+
+    params: RunParams
+    period: Period
+    lines: ibis.Table
+    con: duckdb.DuckDBPyConnection
+    has_margin: bool
+    work_dir: Path
+    master: ibis.Table | None = None
+    notes: list[dict[str, Any]] = field(default_factory=list)
+
+    def note(self, code: str, **values: Any) -> None:
+        """Record a finding to show in the report (text key ``warn.<code>``)."""
+        self.notes.append({"code": code, **values})
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One concern's contribution to a run.
+
+    Attributes
+    ----------
+    key : str
+        Short name, e.g. ``"rfm"``.
+    order : int
+        Run order (lower first); an analysis may use the columns of lower ones.
+    aggregate : callable, optional
+        ``aggregate(ctx) -> dict[str, DataFrame]``: frames computed from the
+        transaction lines; names must be unique across analyses.
+    enrich : callable, optional
+        ``enrich(results) -> DataFrame``: ``customer_id`` plus new customer columns.
+    columns : tuple of str
+        The columns ``enrich`` adds, in order (they extend ``customers.csv``).
+    """
+
+    key: str
+    order: int = 100
+    aggregate: Callable[[AnalysisContext], dict[str, pd.DataFrame]] | None = None
+    enrich: Callable[[RunResults], pd.DataFrame] | None = None
+    columns: tuple[str, ...] = ()
+
+
+def registered() -> list[Analysis]:
+    """Every ``ANALYSIS`` defined in a module of :mod:`toolkit.analyses`, in run order."""
+    import toolkit.analyses
+
+    found = []
+    for info in pkgutil.iter_modules(toolkit.analyses.__path__):
+        module = importlib.import_module(f"toolkit.analyses.{info.name}")
+        if isinstance(getattr(module, "ANALYSIS", None), Analysis):
+            found.append(module.ANALYSIS)
+    keys = [a.key for a in found]
+    if len(set(keys)) != len(keys):
+        raise RuntimeError(f"two analyses share a key: {sorted(keys)}")
+    return sorted(found, key=lambda a: (a.order, a.key))
+
+
+def merge_columns(customers: pd.DataFrame, extra: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
+    """Add an analysis's customer columns to the customer table, keeping its rows and order.
+
+    Raises
+    ------
+    DataError
+        When the analysis returns other columns than it declares, repeats a customer,
+        or would overwrite an existing column (a programming error, reported clearly).
+    """
+    if "customer_id" not in extra.columns:
+        raise DataError(f"analysis '{analysis.key}': enrich() must return a customer_id column")
+    new = [c for c in extra.columns if c != "customer_id"]
+    if tuple(new) != analysis.columns:
+        raise DataError(f"analysis '{analysis.key}': enrich() returned columns {new}, declared {analysis.columns}")
+    clash = [c for c in new if c in customers.columns]
+    if clash:
+        raise DataError(f"analysis '{analysis.key}': column(s) {clash} already exist in the customer table")
+    if extra["customer_id"].duplicated().any():
+        raise DataError(f"analysis '{analysis.key}': enrich() returned a customer more than once")
+    keyed = extra.assign(customer_id=extra["customer_id"].astype("string")).set_index("customer_id")
+    out = customers.copy()
+    for col in new:
+        out[col] = keyed[col].reindex(out["customer_id"]).to_numpy()
+    return out
