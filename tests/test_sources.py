@@ -328,3 +328,32 @@ def test_read_transactions_frame(tmp_path):
     frame, report = read_transactions_frame(path, src, reference_date=dt.date(2025, 12, 31))
     assert frame["amount"].tolist() == [12.5]
     assert reasons(report) == {"duplicate_line": (1, "12.50")}
+
+
+# --- extra input tables ---------------------------------------------------------------------------
+
+def test_load_table_types_and_excludes_with_reasons(tmp_path):
+    from toolkit.params import TableSource
+    from toolkit.sources import load_table
+
+    path = write(tmp_path / "contacten.csv", "klant;datum;soort;minuten\n1;01-02-2025;klacht;12,5\n;02-02-2025;"
+                                             "mail;3\n2;x;mail;4\n3;03-02-2025;telefoon;\n")
+    src = TableSource(path="contacten.csv", columns={"customer_id": "klant", "date": "datum", "type": "soort",
+                                                     "minutes": "minuten"})
+    con = duckdb.connect()
+    report = load_table(con, src, path, name="contacts", key="cost_to_serve.contacts",
+                        required=["customer_id", "date"], dates=["date"], numbers=["minutes"], work_dir=tmp_path)
+    rows = con.execute("SELECT customer_id, date, type, minutes FROM contacts ORDER BY _row").fetchall()
+    assert rows == [("1", dt.date(2025, 2, 1), "klacht", 12.5), ("3", dt.date(2025, 2, 3), "telefoon", None)]
+    assert reasons(report) == {"missing_customer_id": (1, None), "missing_date": (1, None)}
+    assert report.rows_read == 4 and report.rows_usable == 2
+
+
+def test_load_table_requires_its_roles(tmp_path):
+    from toolkit.params import TableSource
+    from toolkit.sources import load_table
+
+    path = write(tmp_path / "o.csv", "naam;pc\nA;3511\n")
+    with pytest.raises(DataError, match=r"outlets.columns must map postcode"):
+        load_table(duckdb.connect(), TableSource(path="o.csv", columns={"name": "naam"}), path, name="outlets",
+                   key="outlets", required=["postcode"], work_dir=tmp_path)

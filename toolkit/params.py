@@ -126,6 +126,15 @@ class CustomersSource(_Source):
     columns: CustomerColumns
 
 
+class TableSource(_Source):
+    """An extra input table (support contacts, outlets, households per region, …).
+
+    ``columns`` maps the canonical names the analysis asks for to the file's columns.
+    """
+
+    columns: dict[str, str]
+
+
 class RunParams(_Strict):
     """A validated run description (one YAML file)."""
 
@@ -332,7 +341,7 @@ def load_params(path: str | os.PathLike, *, check_files: bool = True) -> RunPara
     Examples
     --------
     >>> p = load_params("params/demo.yaml")  # doctest: +SKIP
-    >>> p.client
+    >>> p.client  # doctest: +SKIP
     'Demo BV'
     """
     path = Path(path)
@@ -366,8 +375,32 @@ def load_params(path: str | os.PathLike, *, check_files: bool = True) -> RunPara
     return params
 
 
+def source_sections(model: BaseModel, prefix: str = "") -> list[tuple[str, _Source]]:
+    """Every input-file section in the params (any depth), with its dotted key.
+
+    Examples
+    --------
+    >>> [k for k, _ in source_sections(parse_params({"client": "x", "output_dir": "o", "transactions": {
+    ...     "path": "t.csv", "columns": {"customer_id": "k", "date": "d", "amount": "a"}}}))]
+    ['transactions']
+    """
+    found = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        key = f"{prefix}{name}"
+        if isinstance(value, _Source):
+            found.append((key, value))
+        if isinstance(value, BaseModel):
+            found += source_sections(value, key + ".")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(v, BaseModel):
+                    found += ([(f"{key}.{k}", v)] if isinstance(v, _Source) else []) + source_sections(v, f"{key}.{k}.")
+    return found
+
+
 def check_source_files(params: RunParams) -> None:
-    """Check that every data file exists and has a supported format.
+    """Check that every data file named in the params exists and has a supported format.
 
     Raises
     ------
@@ -376,9 +409,7 @@ def check_source_files(params: RunParams) -> None:
     """
     label = params.source_file or "params"
     problems = []
-    for key, src in (("transactions", params.transactions), ("customers", params.customers)):
-        if src is None:
-            continue
+    for key, src in source_sections(params):
         p = src.resolved_path(params.base_dir)
         if p.suffix.lower() not in SUPPORTED_SUFFIXES:
             problems.append(f"{label}: {key}.path {src.path!r} has an unsupported type '{p.suffix}'; "

@@ -22,7 +22,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -38,6 +38,7 @@ from toolkit.params import (
     NUMBER_FIELDS,
     SUPPORTED_SUFFIXES,
     CustomersSource,
+    TableSource,
     TransactionsSource,
 )
 
@@ -616,8 +617,9 @@ def _base_report(label: str, path: Path) -> SourceReport:
 
 
 def _typed_select(con: duckdb.DuckDBPyConnection, opened: OpenedSource, mapping: dict[str, str | None],
-                  src: TransactionsSource | CustomersSource, *, label: str, key: str,
-                  report: SourceReport) -> tuple[list[str], list[str], list[str]]:
+                  src: TransactionsSource | CustomersSource | TableSource, *, label: str, key: str,
+                  report: SourceReport, dates: Collection[str] = DATE_FIELDS, amounts: Collection[str] = AMOUNT_FIELDS,
+                  numbers: Collection[str] = NUMBER_FIELDS) -> tuple[list[str], list[str], list[str]]:
     """SELECT items turning mapped file columns into canonical typed columns.
 
     Returns ``(items, raw_items, text_cols)``: ``items`` select the typed columns (and,
@@ -632,11 +634,11 @@ def _typed_select(con: duckdb.DuckDBPyConnection, opened: OpenedSource, mapping:
     date_formats: dict[str, str] = {}
     for role, col in mapping.items():
         if col is None:
-            sql_type = "DATE" if role in DATE_FIELDS else "DECIMAL(18,4)" if role in AMOUNT_FIELDS else "VARCHAR"
+            sql_type = "DATE" if role in dates else "DECIMAL(18,4)" if role in amounts else "VARCHAR"
             items.append(f"CAST(NULL AS {sql_type}) AS {role}")
             continue
         ctype = opened.columns[col]
-        if role in DATE_FIELDS:
+        if role in dates:
             formats = None
             if _is_text(ctype):
                 formats, facts = detect_date_formats(con, opened.view, col, given=src.date_format,
@@ -647,7 +649,7 @@ def _typed_select(con: duckdb.DuckDBPyConnection, opened: OpenedSource, mapping:
             else:
                 date_formats[role] = f"native {ctype.lower()}" if _is_date(ctype) else "Excel serial number"
             items.append(f"{date_expr(col, ctype, formats)} AS {role}")
-        elif role in AMOUNT_FIELDS or role in NUMBER_FIELDS:
+        elif role in amounts or role in numbers:
             if _is_text(ctype) and decimal is None:
                 sample = [r[0] for r in con.execute(
                     f"SELECT {_q(col)} FROM {opened.view} WHERE {_q(col)} IS NOT NULL LIMIT {_SAMPLE}").fetchall()]
@@ -656,11 +658,11 @@ def _typed_select(con: duckdb.DuckDBPyConnection, opened: OpenedSource, mapping:
                     report.warnings.append({"code": "mixed_decimal_separators", "column": col,
                                             "comma": votes[","], "point": votes["."], "decimal": decimal})
             expr = amount_expr(col, ctype, decimal or ".")
-            items.append(f"CAST({expr} AS DOUBLE) AS {role}" if role in NUMBER_FIELDS else f"{expr} AS {role}")
+            items.append(f"CAST({expr} AS DOUBLE) AS {role}" if role in numbers else f"{expr} AS {role}")
         else:
             items.append(f"{text_expr(col, ctype)} AS {role}")
             continue
-        if role not in NUMBER_FIELDS:
+        if role not in numbers:
             # Typed columns (Parquet, Excel) rarely fail: format their text only where the cast did.
             txt = text_expr(col, ctype) if _is_text(ctype) else \
                 f"CASE WHEN {items[-1].rsplit(' AS ', 1)[0]} IS NULL THEN {text_expr(col, ctype)} END"
@@ -920,6 +922,84 @@ def load_customers(con: duckdb.DuckDBPyConnection, src: CustomersSource, path: P
                             ).fetchall()[0][0]
             if n:
                 report.warnings.append({"code": "customer_date_invalid", "column": mapping[role], "rows": int(n)})
+    return report
+
+
+def load_table(con: duckdb.DuckDBPyConnection, src: TableSource, path: Path, *, name: str, key: str,
+               required: Sequence[str], dates: Collection[str] = (), numbers: Collection[str] = (),
+               amounts: Collection[str] = (), work_dir: Path) -> SourceReport:
+    """Read an extra input table into DuckDB table ``name`` with canonical, typed columns.
+
+    Rows missing a ``required`` value are excluded with reason ``missing_<role>`` and
+    counted (never dropped silently); unreadable dates and numbers become missing and,
+    for required roles, exclude the row. Kept rows stay in file order with ``_row``.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+    src : TableSource
+        The params section (path, ``columns`` mapping canonical role -> file column).
+    path : Path
+        The resolved file.
+    name : str
+        Table to create; ``<name>_all`` keeps every row with its ``reason``.
+    key : str
+        The params key, for messages (e.g. ``"cost_to_serve.contacts"``).
+    required : sequence of str
+        Roles that must be mapped and present in every usable row.
+    dates, numbers, amounts : collections of str
+        Roles to type as DATE, DOUBLE and DECIMAL amounts.
+    work_dir : Path
+
+    Returns
+    -------
+    SourceReport
+        ``label`` is ``name``; exclusions per reason.
+
+    Raises
+    ------
+    DataError
+        For an unmapped required role, a mapped column missing from the file, or a file
+        with nothing in it.
+
+    Examples
+    --------
+    >>> report = load_table(con, params.cost_to_serve.contacts, path, name="contacts",  # doctest: +SKIP
+    ...                     key="cost_to_serve.contacts", required=["customer_id"], dates=["date"])
+    """
+    label = _display(path)
+    missing_roles = [r for r in required if r not in src.columns]
+    if missing_roles:
+        raise DataError(f"{key}.columns must map {', '.join(missing_roles)} (e.g. {missing_roles[0]}: <column name>).")
+    report = _base_report(name, path)
+    opened = open_source(con, path, src, name=f"{name}_src", work_dir=work_dir)
+    mapping: dict[str, str | None] = dict(src.columns)
+    check_mapping(opened.columns, mapping, path=path, key=key)
+    if con.execute(f"SELECT count(*) FROM {opened.view}").fetchall()[0][0] == 0 and not opened.rejects:
+        raise DataError(f"{label}: the file has a header but no data rows; export it again or remove {key}.")
+    items, raw_items, text_cols = _typed_select(con, opened, mapping, src, label=label, key=key, report=report,
+                                                dates=set(dates), amounts=set(amounts), numbers=set(numbers))
+    exclude = f" EXCLUDE ({', '.join(text_cols)})" if text_cols else ""
+    raw = "".join(", " + r for r in raw_items)
+    reason = "CASE " + " ".join(f"WHEN {r} IS NULL THEN 'missing_{r}'" for r in required) + " END" \
+        if required else "CAST(NULL AS VARCHAR)"
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {name}_all AS
+        WITH typed AS (SELECT _row, {', '.join(items)} FROM {opened.view})
+        SELECT *{exclude}{raw}, {reason} AS reason FROM typed""")
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * EXCLUDE (reason) FROM {name}_all "
+                "WHERE reason IS NULL ORDER BY _row")
+    counts = con.execute(f"SELECT reason, count(*) FROM {name}_all GROUP BY reason ORDER BY reason").fetchall()
+    report.rows_read = sum(n for _, n in counts) + len(opened.rejects)
+    for r, n in counts:
+        if r is None:
+            report.rows_usable = int(n)
+        else:
+            report.exclusions.append({"reason": r, "rows": int(n), "amount": None})
+    if opened.rejects:
+        report.exclusions.append({"reason": "malformed_line", "rows": len(opened.rejects), "amount": None})
+    report.examples = [{"reason": "malformed_line", "row": r["line"], "column": None, "value": r["error"]}
+                       for r in opened.rejects[:5]]
     return report
 
 

@@ -1,4 +1,4 @@
-"""Charts for the report: each takes a computed frame and returns a matplotlib Axes.
+"""Report style and the spine's charts: customer pyramid, Pareto curve, revenue per month.
 
 Plots never read transactions, never call ``show()`` or ``savefig()``; the report
 (or the analyst) decides how to display them. Colours come from :data:`PALETTE`
@@ -57,7 +57,8 @@ RC = {
 }
 
 
-def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    """The given Axes, or a new figure of ``size`` inches in the report style."""
     if ax is not None:
         return ax
     with plt.rc_context(RC):
@@ -65,7 +66,8 @@ def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     return ax
 
 
-def _text_color(hex_color: str) -> str:
+def text_color(hex_color: str) -> str:
+    """White or dark text, whichever reads better on ``hex_color``."""
     r, g, b = (int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))
     return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.55 else TEXT
 
@@ -94,7 +96,7 @@ def plot_pyramid(layers: pd.DataFrame, *, lang: str = "nl", shares: Mapping[str,
     >>> ax = plot_pyramid(pyramid_summary(c), lang="en")
     """
     shares = shares or DEFAULT_PYRAMID_SHARES
-    ax = _new_axes(ax, (PAGE_WIDTH_IN, 4.3))
+    ax = new_axes(ax, (PAGE_WIDTH_IN, 4.3))
     rows = layers.set_index("layer")
     n_layers = len(BUYING_LAYERS)
     apex, half_base = n_layers + 0.55, 1.0
@@ -109,7 +111,7 @@ def plot_pyramid(layers: pd.DataFrame, *, lang: str = "nl", shares: Mapping[str,
         ax.add_patch(Polygon(poly, closed=True, facecolor=color, edgecolor="white", linewidth=1))
         share = fmt_number(shares[name], lang, 0 if float(shares[name]).is_integer() else 1) + "%"
         ax.text(0, (y0 + y1) / 2, f"{t('layer.' + name, lang)}\n{share}", ha="center", va="center",
-                fontsize=8 if name == "top" else 9, fontweight="bold", color=_text_color(color), linespacing=1.1)
+                fontsize=8 if name == "top" else 9, fontweight="bold", color=text_color(color), linespacing=1.1)
         r = rows.loc[name]
         label = t("pyramid.label", lang, n=fmt_int(r["customers"], lang), share=fmt_pct(r["revenue_share"], lang))
         ax.plot([half_width((y0 + y1) / 2) + 0.03, 1.12], [(y0 + y1) / 2] * 2, color="#CBD2D9", lw=0.8)
@@ -119,7 +121,7 @@ def plot_pyramid(layers: pd.DataFrame, *, lang: str = "nl", shares: Mapping[str,
         color = LAYER_COLORS[name]
         ax.add_patch(Rectangle((-half_base, y0), 2 * half_base, 0.72, facecolor=color, edgecolor="white"))
         ax.text(0, y0 + 0.36, t("layer." + name, lang), ha="center", va="center", fontsize=9, fontweight="bold",
-                color=_text_color(color))
+                color=text_color(color))
         n = rows.loc[name, "customers"]
         label = t("pyramid.label_base", lang, n=fmt_int(n, lang))
         if name == "inactive" and rows.loc[name, "revenue"] != 0:
@@ -133,7 +135,8 @@ def plot_pyramid(layers: pd.DataFrame, *, lang: str = "nl", shares: Mapping[str,
     return ax
 
 
-def _pct_axis(lang: str) -> FuncFormatter:
+def pct_axis(lang: str) -> FuncFormatter:
+    """Axis formatter for shares (0-1) as whole percentages in the report language."""
     return FuncFormatter(lambda v, _: fmt_number(100 * v, lang, 0) + "%")
 
 
@@ -158,7 +161,7 @@ def plot_pareto(curve: pd.DataFrame, *, lang: str = "nl", thresholds: Sequence[f
     --------
     >>> ax = plot_pareto(pd.DataFrame({"customer_share": [0, .2, 1], "value_share": [0, .75, 1]}))
     """
-    ax = _new_axes(ax, (PAGE_WIDTH_IN, 3.4))
+    ax = new_axes(ax, (PAGE_WIDTH_IN, 3.4))
     a, b = thresholds[0] / 100, thresholds[1] / 100
     for lo, hi, label, alpha in ((0, a, "A", 0.10), (a, b, "B", 0.06), (b, 1, "C", 0.03)):
         ax.axhspan(lo, hi, color=PRIMARY, alpha=alpha, lw=0)
@@ -175,8 +178,8 @@ def plot_pareto(curve: pd.DataFrame, *, lang: str = "nl", thresholds: Sequence[f
                 fontsize=8.5, arrowprops={"arrowstyle": "-", "color": TEXT, "lw": 0.6})
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.0)
-    ax.xaxis.set_major_formatter(_pct_axis(lang))
-    ax.yaxis.set_major_formatter(_pct_axis(lang))
+    ax.xaxis.set_major_formatter(pct_axis(lang))
+    ax.yaxis.set_major_formatter(pct_axis(lang))
     ax.set_xlabel(t("pyramid.axis_customers", lang))
     ax.set_ylabel(t("pyramid.axis_revenue", lang))
     ax.legend(loc="lower right", fontsize=8)
@@ -205,7 +208,7 @@ def plot_monthly_revenue(monthly: pd.DataFrame, *, lang: str = "nl", period_star
     >>> m = pd.DataFrame({"month": [dt.date(2025, 1, 1), dt.date(2025, 2, 1)], "revenue": [10.0, 12.0]})
     >>> ax = plot_monthly_revenue(m)
     """
-    ax = _new_axes(ax, (PAGE_WIDTH_IN, 2.4))
+    ax = new_axes(ax, (PAGE_WIDTH_IN, 2.4))
     months = pd.to_datetime(monthly["month"])
     rev = monthly["revenue"].astype(float).to_numpy()
     inside = np.ones(len(months), dtype=bool)
