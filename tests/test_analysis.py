@@ -64,3 +64,14 @@ def test_analysis_runs_once_and_its_frames_survive_save_and_load(tmp_path, monke
     loaded = RunResults.load(tmp_path / "work")
     pd.testing.assert_frame_equal(loaded.frames["lines_per_customer"], results.frames["lines_per_customer"])
     assert loaded.customers["line_count"].tolist() == results.customers["line_count"].tolist()
+
+
+def test_profit_basis_ranks_on_the_profit_an_analysis_adds(tmp_path, monkeypatch):
+    # Customer 1: revenue 100, profit -5 (costly to serve); customer 2: revenue 55, profit 20.
+    profit = Analysis(key="profit_fake", enrich=lambda r: pd.DataFrame(
+        {"customer_id": ["1", "2"], "profit": [-5.0, 20.0]}), columns=("profit",))
+    monkeypatch.setattr("toolkit.pipeline.registered", lambda: [profit])
+    write(tmp_path / "tx.csv", TX_HEADER + ROWS)
+    results = analyse(load_params(write_params(tmp_path, params_dict(pyramid_basis="profit"))))
+    assert results.customers[["customer_id", "basis_rank"]].values.tolist() == [["2", 1], ["1", 2]]
+    assert results.customers["pyramid_layer"].astype(str).tolist() == ["top", "small"]

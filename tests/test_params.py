@@ -52,7 +52,7 @@ def test_typo_in_nested_column_role(tmp_path):
 
 @pytest.mark.parametrize(("override", "expected"), [
     ({"language": "de"}, "'de' is not allowed for language; use 'nl' or 'en'"),
-    ({"pyramid_basis": "profit"}, "'profit' is not allowed for pyramid_basis; use 'revenue' or 'margin'"),
+    ({"pyramid_basis": "volume"}, "'volume' is not allowed for pyramid_basis; use 'revenue', 'margin' or 'profit'"),
     ({"period_months": 0}, "period_months: input should be greater than or equal to 1"),
     ({"period_months": "twelve"}, "period_months: 'twelve' is not a whole number"),
     ({"reference_date": "31-12-2025"}, "reference_date: '31-12-2025' is not a date; write it as YYYY-MM-DD"),

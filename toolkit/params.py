@@ -142,7 +142,7 @@ class RunParams(_Strict):
     language: Literal["nl", "en"] = "nl"
     reference_date: dt.date | None = None
     period_months: int = Field(12, ge=1, le=120)
-    pyramid_basis: Literal["revenue", "margin"] = "revenue"
+    pyramid_basis: Literal["revenue", "margin", "profit"] = "revenue"
     pyramid_shares: dict[Literal["top", "large", "medium_large", "medium_small", "small"], float] = Field(
         default_factory=lambda: dict(DEFAULT_PYRAMID_SHARES))
     abc_thresholds: tuple[float, float] = DEFAULT_ABC_THRESHOLDS
@@ -176,9 +176,9 @@ class RunParams(_Strict):
 
     @model_validator(mode="after")
     def _margin_basis_needs_margin(self) -> RunParams:
-        if self.pyramid_basis == "margin" and self.transactions.columns.margin is None:
+        if self.pyramid_basis in ("margin", "profit") and self.transactions.columns.margin is None:
             raise ValueError(
-                "pyramid_basis is 'margin' but transactions.columns has no 'margin' column; "
+                f"pyramid_basis is '{self.pyramid_basis}' but transactions.columns has no 'margin' column; "
                 "map the margin column (e.g. margin: marge) or use pyramid_basis: revenue")
         return self
 

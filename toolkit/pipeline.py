@@ -32,7 +32,7 @@ from toolkit import __version__
 from toolkit.analysis import AnalysisContext, merge_columns, registered
 from toolkit.engine import Period, analysis_period, customer_summary_expr, date_range_expr, monthly_expr, tidy_summary
 from toolkit.params import RunParams, parse_params
-from toolkit.segments import customer_table
+from toolkit.segments import customer_table, relayer
 from toolkit.sources import SourceReport, load_customers, load_transactions
 
 Progress = Callable[[str], None]
@@ -238,7 +238,9 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
         finally:
             con.close()
     t0 = time.perf_counter()
-    customers = customer_table(summary, master, period=period, basis=params.pyramid_basis,
+    # A profit pyramid needs the profit column an analysis adds later: rank by margin until then.
+    first_basis = "margin" if params.pyramid_basis == "profit" else params.pyramid_basis
+    customers = customer_table(summary, master, period=period, basis=first_basis,
                                shares=params.pyramid_shares, abc_thresholds=params.abc_thresholds)
     timings["segment"] = time.perf_counter() - t0
     results = RunResults(params=params, period=period, customers=customers, monthly=monthly, quality=quality,
@@ -249,6 +251,8 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
             t0 = time.perf_counter()
             results.customers = merge_columns(results.customers, analysis.enrich(results), analysis)
             timings[f"enrich_{analysis.key}"] = time.perf_counter() - t0
+    if params.pyramid_basis == "profit":
+        results.customers = relayer(results.customers, basis="profit", shares=params.pyramid_shares)
     return results
 
 

@@ -296,6 +296,33 @@ def customer_table(summary: pd.DataFrame, master: pd.DataFrame | None = None, *,
     return table[[*CUSTOMER_COLUMNS, *extra, *rest]]
 
 
+def relayer(customers: pd.DataFrame, *, basis: str, shares: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """The customer table with layers and ``basis_rank`` reassigned on another basis, re-sorted.
+
+    Used for ``pyramid_basis: profit``, whose ``profit`` column exists only after the
+    profitability analysis has run. Buying customers stay those with positive revenue.
+
+    Raises
+    ------
+    DataError
+        When the basis column is missing.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"customer_id": ["1", "2"], "revenue": [10.0, 5.0], "profit": [-1.0, 3.0],
+    ...                   "first_purchase": pd.to_datetime(["2025-01-01", "2025-02-01"]),
+    ...                   "pyramid_layer": ["top", "small"], "basis_rank": [1, 2]})
+    >>> relayer(c, basis="profit")[["customer_id", "pyramid_layer"]].values.tolist()
+    [['2', 'top'], ['1', 'small']]
+    """
+    _require(customers, ["customer_id", "revenue", "first_purchase", basis], "relayer")
+    order = id_order(customers["customer_id"])
+    layers = pyramid_layers(customers, basis=basis, shares=shares, order=order)
+    out = customers.assign(pyramid_layer=layers["pyramid_layer"], basis_rank=layers["basis_rank"])
+    rank = out["basis_rank"].fillna(np.iinfo(np.int64).max).to_numpy(dtype=np.int64)
+    return out.iloc[np.lexsort((order, rank, out["pyramid_layer"].cat.codes.to_numpy()))].reset_index(drop=True)
+
+
 def pyramid_summary(customers: pd.DataFrame, *, layer_col: str = "pyramid_layer") -> pd.DataFrame:
     """Per-layer totals: the layer table of the customer pyramid.
 

@@ -191,6 +191,8 @@ TEXTS: dict[str, dict[str, str]] = {
               "inactive customers and the prospects."},
     "basis.revenue": {"nl": "omzet", "en": "revenue"},
     "basis.margin": {"nl": "marge", "en": "margin"},
+    "basis.profit": {"nl": "winst (marge min kosten om de klant te bedienen)",
+                     "en": "profit (margin minus cost to serve)"},
     "pyramid.figure_caption": {
         "nl": "De klantpiramide: aantal klanten per laag en hun aandeel in de omzet van de analyseperiode.",
         "en": "The customer pyramid: customers per layer and their share of revenue in the analysis period."},
