@@ -137,6 +137,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_clean(args: argparse.Namespace) -> int:
+    """Remove a run's intermediate data (work folder, executed notebooks); keep the report."""
+    from toolkit.report import clean_output
+
+    removed = clean_output(Path(args.output_dir))
+    for path, size in removed:
+        print(f"removed {path} ({size / 1024**2:.1f} MB)")
+    if not removed:
+        print(f"nothing to remove in {args.output_dir}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
     parser = argparse.ArgumentParser(prog="klantpiramide", description=(
@@ -161,6 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("params")
     p.add_argument("-o", "--output", required=True, help="CSV file to write")
     p.set_defaults(func=cmd_customers)
+
+    p = sub.add_parser("clean", help="remove a run's intermediate data (work/, executed notebooks); keep the report")
+    p.add_argument("output_dir", help="the output_dir of a run")
+    p.set_defaults(func=cmd_clean)
 
     p = sub.add_parser("demo", help="generate the demo data and build the demo report")
     p.add_argument("--language", choices=("nl", "en", "both"), default="nl")

@@ -41,8 +41,22 @@ DEFAULT_PYRAMID_SHARES: dict[str, float] = {
 #: Default ABC cut-offs: A while the cumulative revenue share before a customer is < 80 %, B < 95 %.
 DEFAULT_ABC_THRESHOLDS: tuple[float, float] = (80.0, 95.0)
 
-SUPPORTED_SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel", ".xlsm": "excel",
-                      ".xls": "excel", ".ods": "excel", ".parquet": "parquet", ".pq": "parquet"}
+SUPPORTED_SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".csv.gz": "csv", ".txt.gz": "csv",
+                      ".tsv.gz": "csv", ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel", ".ods": "excel",
+                      ".parquet": "parquet", ".pq": "parquet"}
+
+
+def file_kind(path: Path) -> str | None:
+    """``csv``, ``excel`` or ``parquet`` by the file name's ending (``.csv.gz`` counts as CSV); None if unsupported.
+
+    Examples
+    --------
+    >>> file_kind(Path("export.CSV.gz")), file_kind(Path("x.json"))
+    ('csv', None)
+    """
+    name = path.name.lower()
+    return next((kind for suffix, kind in sorted(SUPPORTED_SUFFIXES.items(), key=lambda kv: -len(kv[0]))
+                 if name.endswith(suffix)), None)
 
 
 class _Strict(BaseModel):
@@ -150,6 +164,8 @@ class RunParams(_Strict):
     customers: CustomersSource | None = None
     output_dir: str
     consultant: str | None = Field(None, max_length=200)
+    # Personal fields (name, e-mail, phone, street) go into customers.csv only when true; never into reports.
+    include_personal_data: bool = False
     # Where the params came from; set by load_params, not by the user.
     source_file: str | None = Field(None, exclude=True)
 
@@ -411,9 +427,9 @@ def check_source_files(params: RunParams) -> None:
     problems = []
     for key, src in source_sections(params):
         p = src.resolved_path(params.base_dir)
-        if p.suffix.lower() not in SUPPORTED_SUFFIXES:
+        if file_kind(p) is None:
             problems.append(f"{label}: {key}.path {src.path!r} has an unsupported type '{p.suffix}'; "
-                            "use .csv/.txt, .xlsx/.xls/.ods or .parquet.")
+                            "use .csv/.txt (optionally .gz), .xlsx/.xls/.ods or .parquet.")
         elif not p.is_file():
             problems.append(f"{label}: {key}.path {src.path!r} not found (looked at {p}); "
                             "paths are relative to the params file's folder.")

@@ -31,7 +31,7 @@ import pandas as pd
 from toolkit import __version__
 from toolkit.analysis import AnalysisContext, merge_columns, registered
 from toolkit.engine import Period, analysis_period, customer_summary_expr, date_range_expr, monthly_expr, tidy_summary
-from toolkit.params import RunParams, parse_params
+from toolkit.params import PERSONAL_FIELDS, RunParams, parse_params
 from toolkit.segments import customer_table, relayer
 from toolkit.sources import SourceReport, load_customers, load_transactions
 
@@ -80,6 +80,9 @@ class RunResults:
     customers_not_in_master: int = 0
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    # Only with include_personal_data: customer_id plus name/e-mail/phone/street, for customers.csv.
+    # Kept in memory only: never saved to the work folder, never given to a chapter.
+    personal: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def lang(self) -> str:
@@ -201,12 +204,15 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
             say(f"read {tx_report.rows_read:,} transaction lines in {timings['read_transactions']:.1f} s")
             quality = {"transactions": tx_report}
             master = None
+            personal = None
             not_in_master = 0
             if params.customers is not None:
                 t0 = time.perf_counter()
                 quality["customers"] = load_customers(con, params.customers, params.customers_path, work_dir=work)
                 master = con.execute("SELECT * FROM master ORDER BY _row").df().drop(columns=["_row"])
                 master = master[[c for c in master.columns if not c.startswith("_")]]
+                mapped_personal = [f for f in PERSONAL_FIELDS if getattr(params.customers.columns, f)]
+                personal = master[["customer_id", *mapped_personal]] if params.include_personal_data else None
                 lines = usable_lines(con)
                 known = ibis.duckdb.from_connection(con).table("master").customer_id
                 not_in_master = lines.filter(~lines.customer_id.isin(known)).customer_id.nunique().to_pyarrow()
@@ -245,7 +251,8 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
     timings["segment"] = time.perf_counter() - t0
     results = RunResults(params=params, period=period, customers=customers, monthly=monthly, quality=quality,
                          data_first=first, data_last=last, notes=_run_notes(customers, period, first) + ctx.notes,
-                         timings=timings, customers_not_in_master=int(not_in_master), frames=frames)
+                         timings=timings, customers_not_in_master=int(not_in_master), frames=frames,
+                         personal=personal)
     for analysis in analyses:
         if analysis.enrich is not None:
             t0 = time.perf_counter()

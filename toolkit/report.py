@@ -15,6 +15,7 @@ Flow of :func:`run_report`:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.metadata
 import json
@@ -23,7 +24,7 @@ import platform
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +94,7 @@ class ChapterResult:
 def execute_chapter(chapter: Chapter, params_file: Path, work_dir: Path) -> ChapterResult:
     """Execute one chapter notebook with papermill into ``work_dir/notebooks``."""
     import papermill as pm
+    from nbclient.exceptions import DeadKernelError
 
     src = notebooks_dir() / chapter.notebook
     out = work_dir / "notebooks" / chapter.notebook
@@ -109,9 +111,38 @@ def execute_chapter(chapter: Chapter, params_file: Path, work_dir: Path) -> Chap
                             extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except pm.PapermillExecutionError as exc:
         return ChapterResult(chapter, out, time.perf_counter() - t0, f"{exc.ename}: {exc.evalue}")
-    except Exception as exc:  # a dead kernel or a broken notebook file must not lose the other chapters
+    except DeadKernelError:
+        return ChapterResult(chapter, out, time.perf_counter() - t0, kernel_died_message())
+    except Exception as exc:  # a broken notebook file must not lose the other chapters
         return ChapterResult(chapter, out, time.perf_counter() - t0, f"{type(exc).__name__}: {exc}")
     return ChapterResult(chapter, out, time.perf_counter() - t0)
+
+
+def _meminfo() -> dict[str, float]:
+    """Total and available memory of this machine in GB (Linux /proc/meminfo; empty elsewhere)."""
+    try:
+        fields = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
+    except OSError:
+        return {}
+    gb = {k: int(v.split()[0]) / 1024**2 for k, v in fields.items() if k in ("MemTotal", "MemAvailable")}
+    return {"total": gb.get("MemTotal", 0.0), "available": gb.get("MemAvailable", 0.0)}
+
+
+def kernel_died_message() -> str:
+    """Why a chapter's kernel stopped, with the memory figures, and what to do about it.
+
+    The peak memory is that of the largest finished child process of this run (the
+    kernels are its children), read from the operating system's accounting.
+    """
+    import resource
+
+    peak_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2  # ru_maxrss is in KB on Linux
+    mem = _meminfo()
+    machine = (f"; this machine has {mem['total']:.1f} GB, {mem['available']:.1f} GB free now" if mem else "")
+    return (f"the notebook's Python kernel died (the largest kernel of this run used up to {peak_gb:.1f} GB"
+            f"{machine}), which usually means it ran out of memory. For large data use the fast path "
+            "`klantpiramide customers` for the customer table, convert the export to Parquet, or let the "
+            "client's database do the aggregation (transactions.backend)")
 
 
 def chapter_html(executed: Path) -> tuple[str, list[str]]:
@@ -283,6 +314,47 @@ def export_customers(customers: pd.DataFrame, path: Path, *, include_personal: b
     return len(frame)
 
 
+def export_results_customers(results: RunResults, path: Path) -> int:
+    """Write a run's ``customers.csv``, with personal fields only when the params opt in."""
+    if results.personal is None:
+        return export_customers(results.customers, path)
+    merged = results.customers.merge(results.personal, on="customer_id", how="left", sort=False)
+    return export_customers(merged, path, include_personal=True)
+
+
+def clean_output(output: Path) -> list[tuple[Path, int]]:
+    """Remove a run's intermediate data from an output folder; keep the report, exports and manifest.
+
+    Removes ``work/`` (Parquet copies of the customer table and aggregates, executed
+    notebooks — all of which hold client data) and any staging or failed-run folders
+    beside it. Refuses a folder that is not a Klantpiramide output (no manifest.json).
+
+    Returns
+    -------
+    list of (Path, int)
+        What was removed, with its size in bytes.
+
+    Raises
+    ------
+    ReportError
+        When ``output`` is not a report folder.
+    """
+    output = Path(output)
+    if not (output / "manifest.json").is_file():
+        raise ReportError(f"{output} holds no manifest.json, so it is not a Klantpiramide output folder; "
+                          "nothing removed. Give the output_dir of a run.")
+    targets = [output / "work", *output.parent.glob(f".{output.name}.staging-*"),
+               output.parent / f".{output.name}.failed"]
+    removed = []
+    for target in targets:
+        if target.exists():
+            size = sum(f.stat().st_size for f in target.rglob("*") if f.is_file()) if target.is_dir() else \
+                target.stat().st_size
+            shutil.rmtree(target) if target.is_dir() else target.unlink()
+            removed.append((target, size))
+    return removed
+
+
 def _versions() -> dict[str, str]:
     out = {}
     for name in RECORDED_PACKAGES:
@@ -366,6 +438,40 @@ def _check_overwrite(output: Path, reference_date: dt.date | None, force: bool) 
             "to replace it.")
 
 
+@contextlib.contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``output`` for one run; a second run gets a clear error at once.
+
+    The lock is an OS file lock (``flock``) on ``.<name>.lock`` beside the output folder:
+    it disappears with the process, so a crashed run never leaves a stale lock.
+
+    Raises
+    ------
+    ReportError
+        When another run holds the lock, naming its process id and start time.
+    """
+    import fcntl
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    path = output.parent / f".{output.name}.lock"
+    handle = open(path, "a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise ReportError(f"{output} is being written by another run ({holder}); wait until it has finished, "
+                              "or give this run another output_dir.") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {dt.datetime.now().strftime('%Y-%m-%d %H:%M:%S')}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
 def _install(staging: Path, output: Path) -> None:
     """Move the finished files from ``staging`` into ``output``, each replace atomic."""
     output.mkdir(parents=True, exist_ok=True)
@@ -414,10 +520,15 @@ def run_report(params_path: str | os.PathLike, *, force: bool = False, progress:
     say = progress or (lambda _m: None)
     t_start = time.perf_counter()
     params = load_params(params_path)
+    with output_lock(params.output_path):
+        return _run_locked(params, force=force, say=say, keep_going=keep_going, pdf=pdf, t_start=t_start)
+
+
+def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bool, pdf: bool,
+                t_start: float) -> Path:
     params_file = Path(params.source_file).resolve()
     output = params.output_path
     _check_overwrite(output, params.reference_date, force)
-    output.parent.mkdir(parents=True, exist_ok=True)
     staging = output.parent / f".{output.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     work = staging / "work"
@@ -458,7 +569,7 @@ def run_report(params_path: str | os.PathLike, *, force: bool = False, progress:
             write_pdf(html, staging / "report.pdf", base_url=work)
             timings["pdf"] = time.perf_counter() - t0
             say(f"report.pdf written in {timings['pdf']:.1f} s")
-        export_customers(results.customers, staging / "customers.csv")
+        export_results_customers(results, staging / "customers.csv")
         timings["total"] = time.perf_counter() - t_start
         outputs = {name: staging / name for name in OUTPUT_FILES if name != "manifest.json"}
         manifest = build_manifest(results, chapter_results, outputs, messages, timings)
@@ -502,7 +613,7 @@ def write_customers(params_path: str | os.PathLike, out: str | os.PathLike, *,
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    export_customers(results.customers, tmp)
+    export_results_customers(results, tmp)
     os.replace(tmp, out)
     return out, results
 

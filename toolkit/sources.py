@@ -36,10 +36,10 @@ from toolkit.params import (
     AMOUNT_FIELDS,
     DATE_FIELDS,
     NUMBER_FIELDS,
-    SUPPORTED_SUFFIXES,
     CustomersSource,
     TableSource,
     TransactionsSource,
+    file_kind,
 )
 
 #: Exclusion reasons for transaction lines, in the order they are tested.
@@ -162,14 +162,22 @@ def _display(path: Path) -> str:
 
 
 def _kind(path: Path) -> str:
-    kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    kind = file_kind(path)
     if kind is None:
-        raise DataError(f"{_display(path)}: unsupported file type '{path.suffix}'; use .csv/.txt, .xlsx or .parquet.")
+        raise DataError(f"{_display(path)}: unsupported file type '{path.suffix}'; use .csv/.txt (optionally .gz), "
+                        ".xlsx/.xls/.ods or .parquet.")
     return kind
 
 
 # ---------------------------------------------------------------------------------------------
 # CSV sniffing
+
+
+def _open_bytes(path: Path):
+    """The file's bytes, decompressed when it is gzipped (``.gz``)."""
+    import gzip
+
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
 def detect_encoding(path: Path) -> str:
@@ -179,7 +187,7 @@ def detect_encoding(path: Path) -> str:
     byte 0x80 there); latin-1 is the fallback because it decodes any byte.
     """
     dec = codecs.getincrementaldecoder("utf-8")()
-    with open(path, "rb") as f:
+    with _open_bytes(path) as f:
         try:
             for chunk in iter(lambda: f.read(1 << 24), b""):
                 dec.decode(chunk)
@@ -187,7 +195,7 @@ def detect_encoding(path: Path) -> str:
             return "utf-8"
         except UnicodeDecodeError:
             pass
-    with open(path, "rb") as f:
+    with _open_bytes(path) as f:
         try:
             for chunk in iter(lambda: f.read(1 << 24), b""):
                 chunk.decode("cp1252")
@@ -197,7 +205,7 @@ def detect_encoding(path: Path) -> str:
 
 
 def _head_text(path: Path, encoding: str, n_bytes: int = 1 << 16) -> str:
-    with open(path, "rb") as f:
+    with _open_bytes(path) as f:
         raw = f.read(n_bytes)
     text = raw.decode(encoding if encoding != "utf-8" else "utf-8-sig", errors="replace")
     if len(raw) == n_bytes:  # drop a possibly cut last line
@@ -281,7 +289,9 @@ def sniff_csv(path: Path, *, delimiter: str | None = None, encoding: str | None 
         For an empty file, a file with no delimiter, or duplicate header names.
     """
     label = _display(path)
-    if path.stat().st_size == 0:
+    with _open_bytes(path) as f:
+        empty = f.read(1) == b""
+    if empty:
         raise DataError(f"{label}: the file is empty (0 bytes); export the data again.")
     enc = encoding or detect_encoding(path)
     text = _head_text(path, enc)
@@ -295,8 +305,9 @@ def sniff_csv(path: Path, *, delimiter: str | None = None, encoding: str | None 
                         "(set transactions.delimiter in the params if it is one of those).")
     header = next(csv.reader(io.StringIO(text), delimiter=delim))
     header = [h.strip() for h in header]
-    return CsvDialect(delimiter=delim, encoding=enc, header=header,
-                      has_bom=text.startswith("\ufeff") or open(path, "rb").read(3) == b"\xef\xbb\xbf")
+    with _open_bytes(path) as f:
+        has_bom = f.read(3) == b"\xef\xbb\xbf"
+    return CsvDialect(delimiter=delim, encoding=enc, header=header, has_bom=has_bom or text.startswith("\ufeff"))
 
 
 def _check_header(header: list[str], label: str) -> None:
@@ -424,7 +435,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, src: TransactionsSou
         if dialect.encoding != "utf-8":
             # DuckDB reads UTF-8 natively; transcode others once into the work folder.
             read_path = work_dir / f"{name}.utf8.csv"
-            with open(path, encoding=dialect.encoding, newline="") as fin, \
+            with io.TextIOWrapper(_open_bytes(path), encoding=dialect.encoding, newline="") as fin, \
                     open(read_path, "w", encoding="utf-8", newline="") as fout:
                 for chunk in iter(lambda: fin.read(1 << 22), ""):
                     fout.write(chunk)
