@@ -84,3 +84,15 @@ def test_other_column_names():
     frame = tx().rename(columns={"customer_id": "klantnr", "date": "datum", "amount": "omzet"})
     s = customer_summary(frame, reference_date=REF, customer_id="klantnr", date="datum", amount="omzet")
     assert s["revenue"].sum() == 130.0
+
+
+def test_monthly_without_margin():
+    import ibis
+
+    from toolkit.engine import monthly_expr
+
+    frame = tx().drop(columns=["margin"])
+    lines = ibis.memtable(frame).mutate(date=ibis._.date.cast("date"))
+    out = monthly_expr(lines, has_margin=False).to_pandas()
+    assert out["margin"].isna().all()
+    assert out["revenue"].sum() == frame["amount"].sum()

@@ -173,13 +173,24 @@ def test_point_decimal_file_with_thousands_commas(tmp_path):
     assert lines["amount"].tolist() == [1234.5, 7.5]
 
 
-def test_mixed_date_formats_use_iso_as_fallback(tmp_path):
+def test_mixed_date_formats_are_read_with_one_day_month_order(tmp_path):
     src = parse_params(params_dict()).transactions.model_copy(update={"date_format": None})
     path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;13-02-2025;1;1\nF2;1;2025-02-14;1;1\nF3;1;14/02/2025;1;1\n"
-                 "F4;1;15-02-2025;1;1\n")
+                 "F4;1;15-02-2025;1;1\nF5;1;juni 2025;1;1\n")
     report, _, lines = load(path, src)
     assert report.file_format["date_formats"]["date"] == "%d-%m-%Y"
-    assert lines["date"].tolist()[:2] == [dt.date(2025, 2, 13), dt.date(2025, 2, 14)]
+    assert lines["date"].tolist()[:4] == [dt.date(2025, 2, 13), dt.date(2025, 2, 14), dt.date(2025, 2, 14),
+                                         dt.date(2025, 2, 15)]
+    assert reasons(report) == {"invalid_date": (1, "1.00")}
+    note = next(w for w in report.warnings if w["code"] == "several_date_formats")
+    assert note["formats"] == ["%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y"]
+
+
+def test_mixed_formats_never_mix_day_and_month_order(tmp_path):
+    # 02/13/2025 only parses month-first; the main format is day-first, so it stays unreadable.
+    src = parse_params(params_dict()).transactions.model_copy(update={"date_format": None})
+    path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;13-02-2025;1;1\nF2;1;14-02-2025;1;1\nF3;1;02/13/2025;1;1\n")
+    report, _, _ = load(path, src)
     assert reasons(report) == {"invalid_date": (1, "1.00")}
 
 

@@ -69,7 +69,8 @@ def quality_summary(results: RunResults) -> str:
                      f"excluded {fmt_int(rep.rows_excluded, 'en')}")
         for e in rep.exclusions:
             amount = f", amount {fmt_money(float(e['amount']), 'en', 2)}" if e["amount"] is not None else ""
-            lines.append(f"    - {t('reason.' + e['reason'], 'en')}: {fmt_int(e['rows'], 'en')} rows{amount}")
+            rows = "row" if e["rows"] == 1 else "rows"
+            lines.append(f"    - {t('reason.' + e['reason'], 'en')}: {fmt_int(e['rows'], 'en')} {rows}{amount}")
         for ex in rep.examples[:10]:
             where = f" column {ex['column']}" if ex["column"] else ""
             value = f": {ex['value']!r}" if ex["value"] is not None else ""

@@ -158,11 +158,13 @@ def monthly_expr(lines: ibis.Table, *, has_margin: bool) -> ibis.Table:
         ``customers`` (distinct customers with a line), ordered by month.
     """
     month = lines.date.truncate("M").name("month")
-    return (lines.group_by(month)
-            .aggregate(revenue=_money(lines.amount),
-                       margin=_money(lines.margin) if has_margin else ibis.null().cast("float64").max(),
-                       lines=lines.count(), customers=lines.customer_id.nunique())
-            .order_by("month"))
+    metrics = {"revenue": _money(lines.amount)}
+    if has_margin:
+        metrics["margin"] = _money(lines.margin)
+    out = lines.group_by(month).aggregate(**metrics, lines=lines.count(), customers=lines.customer_id.nunique())
+    if not has_margin:
+        out = out.mutate(margin=ibis.null().cast("float64"))
+    return out.select("month", "revenue", "margin", "lines", "customers").order_by("month")
 
 
 def date_range_expr(lines: ibis.Table) -> ibis.Table:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import re
 import string
 from typing import Any
 
@@ -50,8 +51,18 @@ MONTHS_SHORT = {
 TEXTS: dict[str, dict[str, str]] = _collect_texts()
 
 
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+def _is_one(value: Any) -> bool:
+    return str(value).strip().lstrip("-") in ("1", "1.0", "1,0")
+
+
 def t(key: str, lang: str, **values: Any) -> str:
-    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled in.
+    r"""The text for ``key`` in ``lang``, with ``{placeholders}`` filled in.
+
+    ``{name|one|other}`` picks the singular or plural word by the value of ``name``
+    (which may already be formatted, like "1.234").
 
     Raises
     ------
@@ -62,13 +73,19 @@ def t(key: str, lang: str, **values: Any) -> str:
     --------
     >>> t("report.generated_with", "en", version="1.0")
     'Made with Klantpiramide 1.0'
+    >>> t("warn.order_id_missing", "en", rows="1", column="nr")[:40]
+    '1 line has no order id in column \'nr\'; fo'
     """
     text = TEXTS[key][lang]
-    return text.format(**values) if values else text
+    if values:
+        text = _PLURAL.sub(lambda m: m.group(2) if _is_one(values.get(m.group(1), "")) else m.group(3), text)
+        return text.format(**values)
+    return text
 
 
 def placeholders(text: str) -> set[str]:
-    """The ``{names}`` used in a text template."""
+    """The ``{names}`` used in a text template (a plural choice ``{n|one|other}`` counts as ``n``)."""
+    text = _PLURAL.sub(lambda m: "{" + m.group(1) + "}", text)
     return {f for _, f, _, _ in string.Formatter().parse(text) if f}
 
 

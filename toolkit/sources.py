@@ -364,7 +364,36 @@ def _excel_frame(path: Path, sheet: str | int | None, required: str) -> tuple[pd
     _check_header([h for h in header if h], label)
     data = [r + [None] * (width - len(r)) for r in rows[header_idx + 1:]]
     cols = {name_: _excel_column([r[j] for r in data]) for j, name_ in enumerate(header) if name_}
-    return pd.DataFrame(cols), {"sheet": name, "header_row": header_idx + 1}
+    info: dict[str, Any] = {"sheet": name, "header_row": header_idx + 1}
+    merged = _xlsx_merged_ranges(path, name, below_row=header_idx + 1)
+    if merged:
+        info["merged_cells"] = merged
+    return pd.DataFrame(cols), info
+
+
+def _xlsx_merged_ranges(path: Path, sheet: str, *, below_row: int) -> list[str]:
+    """Merged-cell ranges (like ``A5:A7``) in the data rows of an .xlsx sheet; empty for other formats.
+
+    Merged cells keep their value in the first cell only, so the rows below look empty.
+    """
+    import zipfile
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return []
+    try:
+        with zipfile.ZipFile(path) as z:
+            workbook = z.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            sheets = dict(re.findall(r'<(?:\w+:)?sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', workbook))
+            target = re.search(rf'Id="{re.escape(sheets.get(sheet, ""))}"[^>]*?Target="([^"]+)"', rels) or \
+                re.search(rf'Target="([^"]+)"[^>]*?Id="{re.escape(sheets.get(sheet, ""))}"', rels)
+            if not target:
+                return []
+            xml = z.read("xl/" + target.group(1).lstrip("/").removeprefix("xl/")).decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile):
+        return []
+    refs = re.findall(r'<(?:\w+:)?mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', xml)
+    return [f"{c1}{r1}:{c2}{r2}" for c1, r1, c2, r2 in refs if int(r2) > below_row]
 
 
 def _excel_column(values: list[Any]) -> pd.Series:
@@ -450,8 +479,10 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, src: TransactionsSou
         except duckdb.Error as exc:
             raise DataError(f"{label}: cannot read the file as CSV ({str(exc).splitlines()[0]}); "
                             "check that it is a delimited text export.") from None
+        # DuckDB records one reject per offending column; a client counts lines.
         for line, err, text in con.execute(
-                f"SELECT line, error_type, csv_line FROM {name}_rejects ORDER BY line").fetchall():
+                f"SELECT line, min(error_type), min(csv_line) FROM {name}_rejects GROUP BY line ORDER BY line"
+        ).fetchall():
             rejects.append({"line": int(line), "error": str(err), "text": (text or "")[:120]})
     elif kind == "parquet":
         try:
@@ -472,7 +503,12 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, src: TransactionsSou
 
 
 def check_mapping(columns: Iterable[str], mapping: dict[str, str | None], *, path: Path, key: str) -> None:
-    """Raise a :class:`DataError` naming every mapped column missing from the file, with suggestions."""
+    """Raise a :class:`DataError` naming every mapped column missing from the file, with suggestions.
+
+    The message has one line per missing column (with a close match where there is
+    one), then the file's columns, and a hint when the header reads as one column
+    because the file is split on another character than configured.
+    """
     import difflib
 
     available = list(columns)
@@ -480,13 +516,22 @@ def check_mapping(columns: Iterable[str], mapping: dict[str, str | None], *, pat
     for role, col in mapping.items():
         if col is None or col in available:
             continue
-        close = difflib.get_close_matches(col, available, n=1, cutoff=0.6)
         ci = [a for a in available if a.strip().lower() == col.strip().lower()]
-        hint = f" Did you mean '{(ci or close)[0]}'?" if (ci or close) else ""
-        problems.append(f"{_display(path)}: column '{col}' (mapped as {key}.columns.{role}) is not in the file.{hint} "
-                        f"The file's columns are: {', '.join(available)}.")
-    if problems:
-        raise DataError("\n".join(problems))
+        close = ci or difflib.get_close_matches(col, available, n=1, cutoff=0.6)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        problems.append(f"{_display(path)}: column '{col}' (mapped as {key}.columns.{role}) is not in the file.{hint}")
+    if not problems:
+        return
+    problems.append(f"{_display(path)}: the file's columns are: {', '.join(repr(a) for a in available)}.")
+    if len(available) == 1:
+        # One wide column: the file is split on the wrong character.
+        other = next((d for d in CSV_DELIMITERS if d in available[0]), None)
+        if other:
+            shown = "TAB" if other == "\t" else f"'{other}'"
+            problems.append(f"{_display(path)}: the header reads as one column but contains {shown}: the file is "
+                            f"delimited by {shown}; remove {key}.delimiter from the params (it is detected) or set "
+                            f"it to {shown}.")
+    raise DataError("\n".join(problems))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -553,21 +598,32 @@ def amount_expr(col: str, ctype: str, decimal: str) -> str:
     return f"coalesce({fast}, CASE WHEN {c} IS NOT NULL AND {ok} THEN {val} END)"
 
 
-def date_expr(col: str, ctype: str, formats: list[str] | None) -> str:
+def date_expr(col: str, ctype: str, formats: list[str] | None, *, excel_serials: bool = False) -> str:
     """SQL parsing a date column into DATE; NULL when unparsable.
 
-    Text uses the given strptime formats in order; numbers are Excel serial days.
+    Text uses the given strptime formats in order. Numbers are read as ``yyyymmdd``
+    (19000101-21001231, as ERP systems store dates) or else as Excel serial days
+    (1-2958465); the two ranges do not overlap. With ``excel_serials``, text that is a
+    bare 5-digit number is read as an Excel serial day too (spreadsheet columns that mix
+    date cells and numbers).
     """
     c = _q(col)
     if _is_date(ctype):
         return f"CAST({c} AS DATE)"
     if _is_number(ctype):
-        return (f"CASE WHEN {c} BETWEEN 1 AND 2958465 THEN CAST(DATE '1899-12-30' + "
-                f"CAST(floor({c}) AS INTEGER) AS DATE) END")
+        return (f"CASE WHEN {c} BETWEEN 19000101 AND 21001231 THEN "
+                f"CAST(try_strptime(CAST(CAST({c} AS BIGINT) AS VARCHAR), '%Y%m%d') AS DATE) "
+                f"WHEN {c} BETWEEN 1 AND 2958465 THEN "
+                f"CAST(DATE '1899-12-30' + CAST(floor({c}) AS INTEGER) AS DATE) END")
     if not formats:
         return "CAST(NULL AS DATE)"
     fl = "[" + ", ".join(_lit(f) for f in formats) + "]"
-    return f"CAST(try_strptime(trim({c}), {fl}) AS DATE)"
+    parsed = f"CAST(try_strptime(trim({c}), {fl}) AS DATE)"
+    if excel_serials:
+        # A spreadsheet column mixing date cells with numbers: a bare 5-digit number is an Excel serial day.
+        serial = f"CAST(DATE '1899-12-30' + CAST(TRY_CAST(trim({c}) AS DOUBLE) AS INTEGER) AS DATE)"
+        return f"CASE WHEN regexp_full_match(trim({c}), '[1-9][0-9]{{4}}(\\.0+)?') THEN {serial} ELSE {parsed} END"
+    return parsed
 
 
 def detect_date_formats(con: duckdb.DuckDBPyConnection, view: str, col: str, *, given: str | None,
@@ -587,20 +643,15 @@ def detect_date_formats(con: duckdb.DuckDBPyConnection, view: str, col: str, *, 
         f"LIMIT {_SAMPLE}").fetchall()]
     if not sample:
         raise DataError(f"{label}: column '{col}' ({key}) is empty in every row; map the column that holds the dates.")
-    con.register("_date_sample", pd.DataFrame({"v": pd.Series(sample, dtype="object")}))
+    candidates = [given] if given else [*ISO_DATE_FORMATS, *DAY_FIRST_FORMATS, *MONTH_FIRST_FORMATS]
     try:
-        candidates = [given] if given else [*ISO_DATE_FORMATS, *DAY_FIRST_FORMATS, *MONTH_FIRST_FORMATS]
-        try:
-            counts = con.execute("SELECT " + ", ".join(
-                f"count(try_strptime(v, {_lit(f)}))" for f in candidates) + " FROM _date_sample").fetchall()[0]
-        except duckdb.Error as exc:
-            raise DataError(f"{label}: date_format {given!r} for column '{col}' is not a valid strptime format "
-                            f"({str(exc).splitlines()[0]}); write it like \"%d-%m-%Y\".") from None
-    finally:
-        con.unregister("_date_sample")
+        counts = _parsed_counts(con, sample, candidates)
+    except duckdb.Error as exc:
+        raise DataError(f"{label}: date_format {given!r} for column '{col}' is not a valid strptime format "
+                        f"({str(exc).splitlines()[0]}); write it like \"%d-%m-%Y\".") from None
     best_i = max(range(len(candidates)), key=lambda i: (counts[i], -i))
     if counts[best_i] == 0:
-        ex = ", ".join(repr(s) for s in sample[:3])
+        ex = ", ".join(repr(v) for v in sample[:3])
         if given:
             raise DataError(f"{label}: date_format {given!r} matches none of the values in column '{col}' "
                             f"(e.g. {ex}); correct {key.split('.')[0]}.date_format or remove it to auto-detect.")
@@ -608,14 +659,48 @@ def detect_date_formats(con: duckdb.DuckDBPyConnection, view: str, col: str, *, 
                         f"{key.split('.')[0]}.date_format (like \"%d-%m-%Y\").")
     best = candidates[best_i]
     formats = [best]
-    if not given and best not in ISO_DATE_FORMATS and counts[best_i] < len(sample):
-        formats += [f for f in ISO_DATE_FORMATS if f not in formats]
+    used = {best: counts[best_i]}
+    if not given and counts[best_i] < len(sample):
+        # Mixed exports: add the formats that read the remaining values, keeping the day/month order of the
+        # main format (ISO has no such order), so no value can be read two ways.
+        convention = MONTH_FIRST_FORMATS if best in MONTH_FIRST_FORMATS else DAY_FIRST_FORMATS
+        allowed = [f for f in candidates if f not in formats and (f in ISO_DATE_FORMATS or f in convention)]
+        remaining = _unparsed(con, sample, formats)
+        while remaining and allowed:
+            n, f = max(zip(_parsed_counts(con, remaining, allowed), allowed, strict=True), key=lambda t: t[0])
+            if n == 0:
+                break
+            formats.append(f)
+            used[f] = n
+            allowed.remove(f)
+            remaining = _unparsed(con, remaining, [f])
     ambiguous = False
     if not given and best in DAY_FIRST_FORMATS:
         swapped = best.replace("%d", "%D").replace("%m", "%d").replace("%D", "%m")
         if swapped in candidates and counts[candidates.index(swapped)] == counts[best_i]:
             ambiguous = True
-    return formats, {"format": best, "ambiguous": ambiguous, "parsed_share": counts[best_i] / len(sample)}
+    return formats, {"format": best, "ambiguous": ambiguous, "parsed_share": counts[best_i] / len(sample),
+                     "formats_used": used}
+
+
+def _parsed_counts(con: duckdb.DuckDBPyConnection, values: list[str], formats: list[str]) -> list[int]:
+    """How many of ``values`` each strptime format reads (one query for all formats)."""
+    con.register("_date_values", pd.DataFrame({"v": pd.Series(values, dtype="object")}))
+    try:
+        return list(con.execute("SELECT " + ", ".join(f"count(try_strptime(v, {_lit(f)}))" for f in formats)
+                                + " FROM _date_values").fetchall()[0])
+    finally:
+        con.unregister("_date_values")
+
+
+def _unparsed(con: duckdb.DuckDBPyConnection, values: list[str], formats: list[str]) -> list[str]:
+    """The ``values`` none of ``formats`` reads."""
+    fl = "[" + ", ".join(_lit(f) for f in formats) + "]"
+    con.register("_date_values", pd.DataFrame({"v": pd.Series(values, dtype="object")}))
+    try:
+        return [r[0] for r in con.execute(f"SELECT v FROM _date_values WHERE try_strptime(v, {fl}) IS NULL").fetchall()]
+    finally:
+        con.unregister("_date_values")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -649,17 +734,28 @@ def _typed_select(con: duckdb.DuckDBPyConnection, opened: OpenedSource, mapping:
             items.append(f"CAST(NULL AS {sql_type}) AS {role}")
             continue
         ctype = opened.columns[col]
+        if (role in dates and not (_is_text(ctype) or _is_date(ctype) or _is_number(ctype))) or \
+                ((role in amounts or role in numbers) and not (_is_text(ctype) or _is_number(ctype))):
+            wanted = "dates" if role in dates else "numbers"
+            raise DataError(f"{label}: column '{col}' ({key}.columns.{role}) has type {ctype}, which cannot hold "
+                            f"{wanted}; map the column that holds the {role.replace('_', ' ')}, or export it as "
+                            "text or a number.")
         if role in dates:
             formats = None
             if _is_text(ctype):
                 formats, facts = detect_date_formats(con, opened.view, col, given=src.date_format,
                                                      label=label, key=f"{key}.columns.{role}")
                 date_formats[role] = facts["format"]
+                if len(facts["formats_used"]) > 1:
+                    report.warnings.append({"code": "several_date_formats", "column": col,
+                                            "formats": list(facts["formats_used"])})
                 if facts["ambiguous"]:
                     report.warnings.append({"code": "ambiguous_dates", "column": col, "format": facts["format"]})
             else:
-                date_formats[role] = f"native {ctype.lower()}" if _is_date(ctype) else "Excel serial number"
-            items.append(f"{date_expr(col, ctype, formats)} AS {role}")
+                date_formats[role] = (f"native {ctype.lower()}" if _is_date(ctype)
+                                      else "number (yyyymmdd or Excel serial)")
+            serials = opened.file_format.get("kind") == "excel" and _is_text(ctype)
+            items.append(f"{date_expr(col, ctype, formats, excel_serials=serials)} AS {role}")
         elif role in amounts or role in numbers:
             if _is_text(ctype) and decimal is None:
                 sample = [r[0] for r in con.execute(
@@ -681,6 +777,9 @@ def _typed_select(con: duckdb.DuckDBPyConnection, opened: OpenedSource, mapping:
             raw_items.append(f"CASE WHEN {role} IS NULL THEN _{role}_txt END AS _{role}_raw")
             text_cols.append(f"_{role}_txt")
     report.file_format.update(opened.file_format)
+    merged = report.file_format.pop("merged_cells", None)
+    if merged:
+        report.warnings.append({"code": "excel_merged_cells", "n": len(merged), "examples": merged[:3]})
     if decimal:
         report.file_format["decimal"] = decimal
     if date_formats:
@@ -869,6 +968,14 @@ def _summarise_lines(con: duckdb.DuckDBPyConnection, report: SourceReport, opene
                                  ).fetchall()[0]
     if n_neg:
         report.warnings.append({"code": "negative_lines", "rows": int(n_neg), "amount": f"{amt_neg:.2f}"})
+    # Ids equal but for leading zeros ('007' and '7') are kept apart, but a client should know.
+    pairs = con.execute("""
+        SELECT ltrim(customer_id, '0') AS k, list(DISTINCT customer_id ORDER BY customer_id) AS ids
+        FROM lines WHERE reason IS NULL AND regexp_full_match(customer_id, '[0-9]+')
+        GROUP BY 1 HAVING count(DISTINCT customer_id) > 1 ORDER BY 1""").fetchall()
+    if pairs:
+        report.warnings.append({"code": "ids_differ_by_leading_zeros", "column": mapping["customer_id"],
+                                "n": len(pairs), "examples": [" = ".join(ids) for _, ids in pairs[:3]]})
     if mapping.get("order_id"):
         n_no = con.execute("SELECT count(*) FROM lines WHERE reason IS NULL AND order_id IS NULL").fetchall()[0][0]
         if n_no:

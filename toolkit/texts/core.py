@@ -141,37 +141,59 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Column '{column}' mixes decimal commas ({comma}x) and points ({point}x); read with '{decimal}' as "
               "the decimal separator. Amounts in the other notation are excluded as unreadable."},
     "warn.margin_missing": {
-        "nl": "{rows} regels ({amount} omzet) hebben geen leesbare marge in kolom '{column}'; hun marge telt als 0.",
-        "en": "{rows} lines ({amount} revenue) have no readable margin in column '{column}'; their margin counts "
-              "as 0."},
+        "nl": "{rows} {rows|regel|regels} ({amount} omzet) {rows|heeft|hebben} geen leesbare marge in kolom "
+              "'{column}'; die marge telt als 0.",
+        "en": "{rows} {rows|line|lines} ({amount} revenue) {rows|has|have} no readable margin in column "
+              "'{column}'; that margin counts as 0."},
     "warn.negative_lines": {
-        "nl": "{rows} regels zijn negatief (retouren en creditnota's, samen {amount}); ze zijn verrekend met de "
-              "omzet van de klant.",
-        "en": "{rows} lines are negative (returns and credit notes, {amount} in total); they are netted against "
-              "the customer's revenue."},
+        "nl": "{rows} {rows|regel is|regels zijn} negatief (retouren en creditnota's, samen {amount}); "
+              "verrekend met de omzet van de klant.",
+        "en": "{rows} {rows|line is|lines are} negative (returns and credit notes, {amount} in total); netted "
+              "against the customer's revenue."},
     "warn.order_id_missing": {
-        "nl": "{rows} regels hebben geen ordernummer in kolom '{column}'; voor die regels telt elke koopdag als "
-              "één order.",
-        "en": "{rows} lines have no order id in column '{column}'; for those lines each purchase day counts as "
-              "one order."},
+        "nl": "{rows} {rows|regel heeft|regels hebben} geen ordernummer in kolom '{column}'; daar telt elke "
+              "koopdag als één order.",
+        "en": "{rows} {rows|line has|lines have} no order id in column '{column}'; for those each purchase day "
+              "counts as one order."},
     "warn.customer_date_invalid": {
-        "nl": "{rows} klanten hebben een onleesbare datum in kolom '{column}'; die datum is leeg gelaten.",
-        "en": "{rows} customers have an unreadable date in column '{column}'; that date is left empty."},
+        "nl": "{rows} {rows|klant heeft|klanten hebben} een onleesbare datum in kolom '{column}'; die datum is "
+              "leeg gelaten.",
+        "en": "{rows} {rows|customer has|customers have} an unreadable date in column '{column}'; that date is "
+              "left empty."},
+    "warn.ids_differ_by_leading_zeros": {
+        "nl": "{n} {n|klantnummer verschilt|klantnummers verschillen} in kolom '{column}' alleen in voorloopnullen "
+              "van een ander (bijvoorbeeld {examples}); ze tellen als verschillende klanten. Zijn het dezelfde "
+              "klanten, corrigeer dan de export.",
+        "en": "{n} customer {n|id differs|ids differ} in column '{column}' only by leading zeros from another (for "
+              "example {examples}); they count as different customers. If they are the same customers, correct "
+              "the export."},
+    "warn.excel_merged_cells": {
+        "nl": "Het Excel-blad heeft {n} {n|samengevoegd celbereik|samengevoegde celbereiken} in de gegevens "
+              "(bijvoorbeeld {examples}); alleen de eerste cel daarvan heeft een waarde, de regels eronder zijn "
+              "leeg gelezen. Hef de samenvoeging op en vul de waarden door.",
+        "en": "The Excel sheet has {n} merged cell {n|range|ranges} in its data (for example {examples}); only the "
+              "first cell of such a range holds a value, so the rows below were read as empty. Unmerge the cells "
+              "and fill the values down."},
+    "warn.several_date_formats": {
+        "nl": "Kolom '{column}' bevat datums in meerdere notaties ({formats}); alle zijn gelezen met dezelfde "
+              "volgorde van dag en maand.",
+        "en": "Column '{column}' holds dates in several notations ({formats}); all were read with the same order "
+              "of day and month."},
     "warn.short_history": {
         "nl": "De gegevens beginnen op {first}, na het begin van de vergelijkingsperiode ({previous_first}). "
               "Cijfers over verloren en nieuwe klanten zijn daardoor onvolledig.",
         "en": "The data starts on {first}, after the start of the comparison period ({previous_first}). Figures "
               "on lost and new customers are therefore incomplete."},
     "warn.not_buying_with_lines": {
-        "nl": "{n} klanten hadden in de periode transacties maar per saldo geen positieve omzet (bijvoorbeeld "
-              "alleen retouren); zij tellen als inactief.",
-        "en": "{n} customers had transactions in the period but no positive net revenue (returns only, for "
-              "example); they count as inactive."},
+        "nl": "{n} {n|klant had|klanten hadden} in de periode transacties maar per saldo geen positieve omzet "
+              "(bijvoorbeeld alleen retouren); {n|die telt|zij tellen} als inactief.",
+        "en": "{n} {n|customer|customers} had transactions in the period but no positive net revenue (returns "
+              "only, for example); {n|it counts|they count} as inactive."},
     "warn.few_customers": {
-        "nl": "Er zijn maar {n} kopende klanten; de bovenste lagen van de piramide bevatten daardoor maar "
-              "enkele klanten en zijn gevoelig voor toeval.",
-        "en": "There are only {n} buying customers, so the top layers of the pyramid hold only a few customers "
-              "and are sensitive to chance."},
+        "nl": "De analyse telt maar {n} kopende {n|klant|klanten}; de bovenste lagen van de piramide bevatten "
+              "daardoor maar enkele klanten en zijn gevoelig voor toeval.",
+        "en": "The analysis has only {n} buying {n|customer|customers}, so the top layers of the pyramid hold only "
+              "a few customers and are sensitive to chance."},
     # --- pyramid chapter ----------------------------------------------------------------------
     "pyramid.intro": {
         "nl": "De klantpiramide rangschikt de {n} klanten die in de analyseperiode per saldo kochten naar "

@@ -146,6 +146,10 @@ def note_text(note: dict[str, Any], lang: str) -> str:
     for k in ("first", "previous_first"):
         if k in values:
             values[k] = fmt_date(dt.date.fromisoformat(values[k]), lang)
+    if "examples" in values:
+        values["examples"] = ", ".join(f"'{e}'" if " = " not in e else e for e in values["examples"])
+    if "formats" in values:
+        values["formats"] = ", ".join(human_date_format(f, lang) for f in values["formats"])
     if "format" in values and "%" in str(values["format"]):
         values["format"] = human_date_format(values["format"], lang)
     return t(f"warn.{note['code']}", lang, **values)
