@@ -27,6 +27,7 @@ demo-nl demo-en: $(STAMP)
 	$(BIN)/klantpiramide demo --language $(@:demo-%=%)
 
 test: $(STAMP)          ## the whole test suite (generates the demo data once into data/demo)
+	@sh scripts/system-deps.sh --test
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -40,7 +41,7 @@ lab: $(STAMP)           ## JupyterLab on the project's environment
 
 lock:                   ## re-pin requirements.lock from pyproject.toml in a fresh venv
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev,warehouse]'
 	.venv-lock/bin/python -m pip freeze --exclude-editable --disable-pip-version-check | sort -f > requirements.lock
 	rm -rf .venv-lock
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Debian packages the toolkit needs outside Python: venv support for python3, and the
 # Pango/HarfBuzz/fontconfig libraries WeasyPrint loads to print the PDF report.
+# With --test also what the test suite starts: a PostgreSQL server and a Java runtime (Spark).
 # Installs what is missing (as root, or with sudo); otherwise says what to install.
 set -eu
 
@@ -13,6 +14,11 @@ for lib in $LIBS; do
         missing_libs="$missing_libs $lib"
     fi
 done
+if [ "${1:-}" = "--test" ]; then
+    PACKAGES="$PACKAGES postgresql openjdk-17-jre-headless"
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing_libs="$missing_libs postgresql"
+    command -v java >/dev/null 2>&1 || missing_libs="$missing_libs java"
+fi
 python_ok=1
 "${PYTHON:-python3}" -c 'import ensurepip, venv' 2>/dev/null || python_ok=0
 

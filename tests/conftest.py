@@ -24,6 +24,31 @@ def write(path: Path, text: str | bytes, encoding: str = "utf-8") -> Path:
     return path
 
 
+def demo_params(data_dir: Path, output_dir: Path, name: str = "demo.yaml", **overrides) -> dict:
+    """params/<name> as a dict, every demo data path pointed at ``data_dir`` (e.g. the 5 % demo).
+
+    Any ``path`` (at any depth) whose file name exists in ``data_dir`` is replaced, so
+    sections added later (contacts, outlets, boundaries, …) follow automatically.
+    """
+    data = yaml.safe_load((ROOT / "params" / name).read_text(encoding="utf-8"))
+
+    def rebase(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "path" and isinstance(value, str) and (data_dir / Path(value).name).exists():
+                    node[key] = str(data_dir / Path(value).name)
+                else:
+                    rebase(value)
+        elif isinstance(node, list):
+            for item in node:
+                rebase(item)
+
+    rebase(data)
+    data["output_dir"] = str(output_dir)
+    data.update(overrides)
+    return data
+
+
 def params_dict(tx: str = "tx.csv", **overrides) -> dict:
     """A valid params mapping for a semicolon transactions file with the TX_HEADER columns."""
     p = {
@@ -68,11 +93,7 @@ def demo_params_copy(tmp_path, demo_data) -> callable:
     """Copy params/demo*.yaml into a temp folder with data paths pointing at the demo data."""
 
     def make(name: str = "demo.yaml", **overrides) -> Path:
-        data = yaml.safe_load((ROOT / "params" / name).read_text(encoding="utf-8"))
-        data["transactions"]["path"] = str(demo_data / "transactions.csv")
-        data["customers"]["path"] = str(demo_data / "customers.xlsx")
-        data["output_dir"] = str(tmp_path / "out" / Path(name).stem)
-        data.update(overrides)
+        data = demo_params(demo_data, tmp_path / "out" / Path(name).stem, name, **overrides)
         return write_params(tmp_path, data, name)
 
     return make

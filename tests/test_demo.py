@@ -25,7 +25,8 @@ from toolkit.demo import (
 )
 
 SMALL = 0.05
-TX_COLUMNS = ["factuurnr", "regel", "klantnr", "datum", "productgroep", "verkoopkanaal", "aantal", "omzet", "marge"]
+TX_COLUMNS = ["factuurnr", "regel", "klantnr", "datum", "productgroep", "verkoopkanaal", "aantal", "omzet", "marge",
+              "korting"]
 CUSTOMER_COLUMNS = ["klantnr", "naam", "email", "telefoon", "straat", "postcode", "plaats", "aanmaakdatum",
                     "herkomst", "klanttype", "geboortedatum", "geslacht"]
 HERKOMST = {"website", "winkel", "beurs", "vertegenwoordiger", "advertentie", "doorverwijzing", "social media"}
@@ -148,10 +149,10 @@ def small(tmp_path_factory) -> dict[str, Path]:
 
 
 def test_paths_and_headers(small):
-    assert set(small) == {"transactions", "customers", "contacts", "outlets", "regions"}
+    assert set(small) == {"transactions", "customers", "contacts", "outlets", "regions", "boundaries"}
     names = {k: p.name for k, p in small.items()}
     assert names == {"transactions": "transactions.csv", "customers": "customers.xlsx", "contacts": "contacts.csv",
-                     "outlets": "outlets.csv", "regions": "regions.csv"}
+                     "outlets": "outlets.csv", "regions": "regions.csv", "boundaries": "regions.geojson"}
     first_line = {k: p.read_text(encoding="utf-8").split("\n", 1)[0] for k, p in small.items() if p.suffix == ".csv"}
     assert first_line == {
         "transactions": ";".join(TX_COLUMNS),
@@ -170,9 +171,10 @@ def test_transactions_export_format(small):
     text = small["transactions"].read_text(encoding="utf-8")
     assert "\r" not in text
     rows = [line.split(";") for line in text.rstrip("\n").split("\n")[1:]]
-    assert all(len(r) == 9 for r in rows)
+    assert all(len(r) == 10 for r in rows)
     money = re.compile(r"-?\d+,\d\d")
     assert all(money.fullmatch(r[7]) and money.fullmatch(r[8]) for r in rows)
+    assert all(re.fullmatch(r"\d{1,2},\d", r[9]) for r in rows)  # korting: % with one decimal
     assert all(re.fullmatch(r"\d\d-\d\d-\d{4}", r[3]) for r in rows)
     assert all(re.fullmatch(r"\d{6}", r[2]) or r[2] == "" for r in rows)
     assert all(re.fullmatch(r"C?\d{10}", r[0]) for r in rows)
@@ -198,6 +200,18 @@ def test_transactions_export_format(small):
     # Mostly profitable lines; a margin rate in a retailer's range.
     assert (purchases["marge"] > 0).mean() > 0.9
     assert 0.15 <= purchases["marge"].sum() / purchases["omzet"].sum() <= 0.40
+
+
+def test_discount_column(small):
+    tx = clean(read_transactions(small["transactions"]))
+    customers = read_customers(small["customers"]).set_index("klantnr")
+    # One trade discount per customer, printed on every line (credits included), 0-50 %.
+    assert (tx.groupby("klantnr")["korting"].nunique() == 1).all()
+    assert tx["korting"].between(0, 50).all()
+    per_customer = tx.groupby("klantnr")["korting"].first()
+    kind = customers.loc[per_customer.index, "klanttype"]
+    assert per_customer[kind == "zakelijk"].mean() > per_customer[kind == "particulier"].mean()
+    assert (per_customer == 0).mean() > 0.4  # most consumers pay list price
 
 
 def test_customer_master(small):
@@ -269,6 +283,7 @@ def test_same_seed_same_bytes_other_seed_differs(tmp_path, small):
         assert other[key].read_bytes() != small[key].read_bytes(), key
     # The map is the same country for every client.
     assert other["regions"].read_bytes() == small["regions"].read_bytes()
+    assert other["boundaries"].read_bytes() == small["boundaries"].read_bytes()
 
 
 def test_xlsx_does_not_depend_on_the_clock(small):
@@ -369,3 +384,24 @@ def test_full_scale_business_figures(demo_data):
     near = regions[regions["km"] <= 10]
     far = regions[regions["km"] > 30]
     assert near["customers"].sum() / near["huishoudens"].sum() > 5 * far["customers"].sum() / far["huishoudens"].sum()
+
+
+def test_boundaries_cover_the_regions(small):
+    """regions.geojson: one valid, non-overlapping WGS84 polygon per PC4 of regions.csv, around its centroid."""
+    import geopandas as gpd
+    import shapely
+
+    regions = read_csv(small["regions"], dtype={"pc4": str})
+    shapes = gpd.read_file(small["boundaries"])
+    assert shapes.crs.to_epsg() == 4326
+    assert list(shapes.columns) == ["pc4", "plaats", "huishoudens", "geometry"]
+    assert shapes["pc4"].tolist() == regions["pc4"].tolist()
+    assert shapes["huishoudens"].tolist() == regions["huishoudens"].tolist()
+    assert shapes.is_valid.all() and (shapes.geom_type == "Polygon").all()
+    centroids = gpd.points_from_xy(regions["lon"], regions["lat"], crs=4326)
+    assert shapes.contains(gpd.GeoSeries(centroids), align=False).all()
+    rd = shapes.to_crs(28992)
+    area_km2 = rd.area / 1e6
+    assert area_km2.between(0.05, 40).all()
+    overlap = rd.area.sum() - shapely.union_all(rd.geometry.to_numpy()).area
+    assert overlap < 1e-6 * rd.area.sum()

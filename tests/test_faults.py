@@ -14,8 +14,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-import yaml
-from conftest import ROOT, write_params
+from conftest import ROOT, demo_params, write_params
 
 from toolkit.errors import ReportError
 from toolkit.report import clean_output, output_lock, run_report
@@ -26,12 +25,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def small_params(tmp_path, demo_small):
     def make(name: str = "params.yaml", **overrides) -> Path:
-        data = yaml.safe_load((ROOT / "params" / "demo.yaml").read_text(encoding="utf-8"))
-        data["transactions"]["path"] = str(demo_small / "transactions.csv")
-        data["customers"]["path"] = str(demo_small / "customers.xlsx")
-        data["output_dir"] = str(tmp_path / "out")
-        data.update(overrides)
-        return write_params(tmp_path, data, name)
+        return write_params(tmp_path, demo_params(demo_small, tmp_path / "out", **overrides), name)
     return make
 
 

@@ -14,8 +14,7 @@ import nbformat
 import openpyxl
 import pandas as pd
 import pytest
-import yaml
-from conftest import ROOT, write_params
+from conftest import ROOT, demo_params, write_params
 from pypdf import PdfReader
 
 from toolkit.errors import ReportError
@@ -50,11 +49,7 @@ def personal_values(xlsx: Path, limit: int = 400) -> list[str]:
 @pytest.fixture(scope="module")
 def demo_nl(tmp_path_factory, demo_data) -> Path:
     folder = tmp_path_factory.mktemp("demo_nl")
-    data = yaml.safe_load((ROOT / "params" / "demo.yaml").read_text(encoding="utf-8"))
-    data["transactions"]["path"] = str(demo_data / "transactions.csv")
-    data["customers"]["path"] = str(demo_data / "customers.xlsx")
-    data["output_dir"] = str(folder / "out")
-    data["client"] = 'Demo "BV" <script>alert(1)</script>'
+    data = demo_params(demo_data, folder / "out", client='Demo "BV" <script>alert(1)</script>')
     params = write_params(folder, data, "demo.yaml")
     messages: list[str] = []
     run_report(params, progress=messages.append)
@@ -162,12 +157,7 @@ def test_executed_notebooks_kept_for_audit(demo_nl):
 @pytest.fixture
 def small_params(tmp_path, demo_small):
     def make(**overrides) -> Path:
-        data = yaml.safe_load((ROOT / "params" / "demo-en.yaml").read_text(encoding="utf-8"))
-        data["transactions"]["path"] = str(demo_small / "transactions.csv")
-        data["customers"]["path"] = str(demo_small / "customers.xlsx")
-        data["output_dir"] = str(tmp_path / "out")
-        data.update(overrides)
-        return write_params(tmp_path, data)
+        return write_params(tmp_path, demo_params(demo_small, tmp_path / "out", "demo-en.yaml", **overrides))
     return make
 
 
@@ -250,10 +240,8 @@ def test_nothing_overflows_the_page(name, demo_data, tmp_path):
     from toolkit.pipeline import analyse
     from toolkit.report import assemble_html, chapter_html, chapters, execute_chapter, render_document
 
-    data = yaml.safe_load((ROOT / "params" / name).read_text(encoding="utf-8"))
-    data["transactions"]["path"] = str(demo_data / "transactions.csv")
-    data["customers"]["path"] = str(demo_data / "customers.xlsx")
-    data["client"] = "Een klant met een heel erg lange naam die over de rand zou kunnen lopen B.V."
+    data = demo_params(demo_data, tmp_path / "out", name,
+                       client="Een klant met een heel erg lange naam die over de rand zou kunnen lopen B.V.")
     params = load_params(write_params(tmp_path, data, name))
     work = tmp_path / "work"
     results = analyse(params, work_dir=work)
@@ -262,3 +250,22 @@ def test_nothing_overflows_the_page(name, demo_data, tmp_path):
               for c in chapters()]
     document = render_document(assemble_html(results, bodies), work)
     assert not _overflowing_boxes(document)
+
+
+def test_branding_chapter_switches_and_key_figures(small_params, tmp_path):
+    import base64
+
+    logo = tmp_path / "logo.png"
+    # a 1x1 PNG
+    logo.write_bytes(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAA"
+                                      "AABJRU5ErkJggg=="))
+    out = run_report(small_params(branding={"logo": str(logo), "primary_color": "#2E7D32"},
+                                  chapters={"quality": False}), pdf=False)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert 'src="data:image/png;base64,' in html and "--primary: #2E7D32" in html
+    assert 'id="ch-quality"' not in html and 'id="ch-pyramid"' in html
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "quality" not in [c["key"] for c in manifest["chapters"]]
+    assert 0 < manifest["key_figures"]["top20_revenue_share"] < 1
+    with pytest.raises(ReportError, match="chapters: 'pyramide' is not a chapter. Did you mean 'pyramid'?"):
+        run_report(small_params(chapters={"pyramide": False}), pdf=False)

@@ -368,3 +368,36 @@ def test_load_table_requires_its_roles(tmp_path):
     with pytest.raises(DataError, match=r"outlets.columns must map postcode"):
         load_table(duckdb.connect(), TableSource(path="o.csv", columns={"name": "naam"}), path, name="outlets",
                    key="outlets", required=["postcode"], work_dir=tmp_path)
+
+
+# --- MS Access ------------------------------------------------------------------------------------
+
+ACCESS = Path(__file__).parent / "data" / "access" / "merchant_taylors.mdb"
+
+
+def test_customer_master_from_an_access_database(tmp_path):
+    # 20 records: ids (Long Integer) 1-7, 19, 20, 22-31, 25491; 'Freedom' (DateTime) holds one date Access can
+    # show (1911-11-07), 18 it cannot ('(Invalid Date)') and one empty.
+    src = CustomersSource(path=str(ACCESS), table="merchant_taylors",
+                          columns={"customer_id": "Id No", "name": "Surname", "created": "Freedom"})
+    con = duckdb.connect()
+    report = load_customers(con, src, ACCESS, work_dir=tmp_path)
+    assert report.file_format["kind"] == "access" and report.file_format["table"] == "merchant_taylors"
+    assert report.rows_read == report.rows_usable == 20 and not report.exclusions
+    ids = sorted(int(r[0]) for r in con.execute("SELECT customer_id FROM master").fetchall())
+    assert ids == [*range(1, 8), 19, 20, *range(22, 32), 25491]
+    assert {"code": "customer_date_invalid", "column": "Freedom", "rows": 18} in report.warnings
+    assert con.execute("SELECT created FROM master WHERE created IS NOT NULL").fetchall() == [(dt.date(1911, 11, 7),)]
+
+
+def test_access_dates_access_cannot_show_are_an_error_naming_the_column(tmp_path):
+    src = CustomersSource(path=str(ACCESS), columns={"customer_id": "Id No", "created": "Date of order of Court"})
+    with pytest.raises(DataError, match=r"merchant_taylors.mdb: no parsable date in column 'Date of order of Court' "
+                                        r"\(e.g. '\(Invalid Date\)'"):
+        load_customers(duckdb.connect(), src, ACCESS, work_dir=tmp_path)
+
+
+def test_access_unknown_table(tmp_path):
+    src = CustomersSource(path=str(ACCESS), table="klanten", columns={"customer_id": "Id No"})
+    with pytest.raises(DataError, match="there is no table 'klanten'; the tables are: merchant_taylors"):
+        load_customers(duckdb.connect(), src, ACCESS, work_dir=tmp_path)

@@ -23,11 +23,11 @@ def test_table_with_caption_detail_and_total():
 
 
 def test_figure_is_inline_svg_without_date_and_closed():
-    _fig, ax = plt.subplots()
+    fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 1])
     svg = figure_svg(ax)
     assert svg.startswith("<svg") and "<dc:date>" not in svg and "<?xml" not in svg
-    assert not plt.get_fignums()
+    assert not plt.fignum_exists(fig.number)
     fig2, ax2 = plt.subplots()
     ax2.plot([0, 1], [0, 1])
     assert figure_svg(fig2) == svg  # deterministic

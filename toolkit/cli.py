@@ -138,6 +138,55 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pairs(items: list[str] | None, option: str) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        role, sep, col = item.partition("=")
+        if not sep or not role.strip() or not col:
+            raise ToolkitError(f"{option} {item!r}: write ROLE=COLUMN, e.g. {option} amount=\"Bedrag excl. BTW\".")
+        out[role.strip()] = col
+    return out
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Inspect an export and write a commented params file for it."""
+    from toolkit.onboarding import init_params, slug
+    from toolkit.params import load_params
+
+    client = args.client
+    output = Path(args.output) if args.output else Path("params") / f"{slug(client or Path(args.datafile).stem)}.yaml"
+    if output.exists() and not args.force:
+        raise ToolkitError(f"{output} exists; choose another -o or pass --force to replace it.")
+
+    def ask(question: str) -> str:
+        print(question, end="", flush=True)
+        answer = sys.stdin.readline()
+        if not answer:
+            raise ToolkitError("no answer (end of input); rerun with --map ROLE=COLUMN or answer the question.")
+        return answer
+
+    result = init_params(args.datafile, customers=args.customers, client=client, language=args.language,
+                         output=output, tx_overrides=_pairs(args.map, "--map"),
+                         cust_overrides=_pairs(args.customers_map, "--customers-map"),
+                         ask=None if args.no_input else ask)
+    for label, found, mapping in (("transactions", result.transactions, result.tx_mapping),
+                                  ("customers", result.customers, result.cust_mapping)):
+        if found is None:
+            continue
+        settings = ", ".join(f"{k} {v!r}" for k, v in found.settings.items())
+        print(f"{label}: {found.path} ({found.kind}; {settings}; {found.rows_sampled:,} rows sampled)")
+        for role, col in mapping.items():
+            print(f"  {role:<14} <- {col!r:<28} e.g. {', '.join(repr(str(v)) for v in found.samples.get(col, []))}")
+        unmapped = [h for h in found.headers if h not in mapping.values()]
+        if unmapped:
+            print(f"  not used: {', '.join(unmapped)}")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(result.text, encoding="utf-8")
+    load_params(output)  # the file must validate as written
+    print(f"wrote {output}; next: klantpiramide validate {output} && klantpiramide run {output}")
+    return 0
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     """Remove a run's intermediate data (work folder, executed notebooks); keep the report."""
     from toolkit.report import clean_output
@@ -174,6 +223,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("params")
     p.add_argument("-o", "--output", required=True, help="CSV file to write")
     p.set_defaults(func=cmd_customers)
+
+    p = sub.add_parser("init", help="inspect a client's export and write a params file for it")
+    p.add_argument("datafile", help="the transactions export (.csv/.txt, .xlsx, .parquet, .mdb)")
+    p.add_argument("--customers", help="the customer master export")
+    p.add_argument("-o", "--output", help="params file to write (default params/<client>.yaml)")
+    p.add_argument("--client", help="the client's name (default: from the file name)")
+    p.add_argument("--language", choices=("nl", "en"), default="nl")
+    p.add_argument("--map", action="append", metavar="ROLE=COLUMN", help="choose a transactions column yourself")
+    p.add_argument("--customers-map", action="append", metavar="ROLE=COLUMN",
+                   help="choose a customer-master column yourself")
+    p.add_argument("--no-input", action="store_true", help="never ask; fail on what cannot be decided")
+    p.add_argument("--force", action="store_true", help="replace an existing params file")
+    p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("clean", help="remove a run's intermediate data (work/, executed notebooks); keep the report")
     p.add_argument("output_dir", help="the output_dir of a run")

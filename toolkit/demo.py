@@ -7,13 +7,17 @@ churn hazard, return goods, and contact support. Only the observable result is
 written, messy like a real ERP/CRM export:
 
 * ``transactions.csv``: order lines 2022-01-01 .. 2025-12-31, credit lines for
-  returns, plus a few deliberately injected problems (see
+  returns, each with the customer's trade discount (``korting``, % off list
+  price), plus a few deliberately injected problems (see
   :data:`INJECTED_PROBLEMS`);
 * ``customers.xlsx``: the customer master (buyers and prospects), with
   synthetic personal data and messy postcodes;
 * ``contacts.csv``: support contacts (cost to serve);
 * ``outlets.csv`` and ``regions.csv``: the outlets and the PC4 areas with
-  centroids and household counts (for penetration and maps).
+  centroids and household counts (for penetration and maps);
+* ``regions.geojson``: synthetic boundaries of those PC4 areas (WGS84), so the
+  maps need no download: Voronoi cells around the centroids, clipped to a
+  wavy outline of each town.
 
 Everything is derived from ``numpy.random.default_rng(seed)`` (the geography
 from a fixed seed of its own, as it is the same country for every client), so
@@ -295,8 +299,9 @@ def generate_demo_data(
     dict[str, pathlib.Path]
         Paths of the written files under the keys ``"transactions"``
         (``transactions.csv``), ``"customers"`` (``customers.xlsx``),
-        ``"contacts"`` (``contacts.csv``), ``"outlets"`` (``outlets.csv``)
-        and ``"regions"`` (``regions.csv``).
+        ``"contacts"`` (``contacts.csv``), ``"outlets"`` (``outlets.csv``),
+        ``"regions"`` (``regions.csv``) and ``"boundaries"``
+        (``regions.geojson``).
 
     Raises
     ------
@@ -338,6 +343,7 @@ def generate_demo_data(
         "contacts": out / "contacts.csv",
         "outlets": out / "outlets.csv",
         "regions": out / "regions.csv",
+        "boundaries": out / "regions.geojson",
     }
     _write_csv(transactions, paths["transactions"])
     _write_customers_xlsx(people, paths["customers"])
@@ -349,6 +355,7 @@ def generate_demo_data(
     _write_csv(contacts_out, paths["contacts"])
     _write_csv(_format_geo(outlets, ["vestiging", "postcode", "lat", "lon"]), paths["outlets"])
     _write_csv(_format_geo(regions, ["pc4", "plaats", "lat", "lon", "huishoudens"]), paths["regions"])
+    paths["boundaries"].write_text(_boundaries_geojson(regions), encoding="utf-8", newline="\n")
     return paths
 
 
@@ -780,6 +787,44 @@ def _geography() -> tuple[pd.DataFrame, pd.DataFrame]:
     return regions, pd.DataFrame(outlets)
 
 
+def _boundaries_geojson(regions: pd.DataFrame) -> str:
+    """Synthetic PC4 polygons as GeoJSON text (WGS84, RFC 7946), the same bytes on every run.
+
+    Voronoi cells around the region centroids, computed in a local kilometre grid and
+    clipped to the union of the towns' outlines (a wavy circle 1.35 times the built-up
+    radius, so every centroid lies well inside its town). Each feature carries ``pc4``,
+    ``plaats`` and ``huishoudens``; the cell always contains its own centroid.
+    """
+    import json
+
+    import shapely
+
+    kx, ky = 111.32 * math.cos(math.radians(52.0)), 111.2  # km per degree near the demo towns
+    outlines = []
+    for k, (_name, lat, lon, _lo, _hi, _n, radius, *_other) in enumerate(_TOWNS):
+        theta = np.linspace(0.0, 2 * math.pi, 96, endpoint=False)
+        phase = (k * 2.39996) % (2 * math.pi)
+        r = radius * 1.35 * (1 + 0.10 * np.sin(3 * theta + phase) + 0.05 * np.sin(5 * theta + 2 * phase))
+        outlines.append(shapely.Polygon(np.c_[lon * kx + r * np.cos(theta), lat * ky + r * np.sin(theta)]))
+    towns = shapely.union_all(outlines)
+    points = shapely.points(regions["lon"].to_numpy() * kx, regions["lat"].to_numpy() * ky)
+    cells = shapely.get_parts(shapely.voronoi_polygons(
+        shapely.multipoints(points), extend_to=shapely.box(*towns.buffer(5.0).bounds), ordered=True))
+    features = []
+    for row, cell, point in zip(regions.itertuples(index=False), cells, points, strict=True):
+        shape = shapely.intersection(cell, towns)
+        # A cell clipped by a neighbouring town's outline may fall apart: keep the part around the centroid.
+        shape = next(p for p in shapely.get_parts(shape) if p.contains(point))
+        shape = shapely.geometry.polygon.orient(shape, 1.0)  # RFC 7946: exterior counter-clockwise
+        rings = [shape.exterior, *shape.interiors]
+        coords = [[[round(x / kx, 6), round(y / ky, 6)] for x, y in ring.coords] for ring in rings]
+        features.append({"type": "Feature",
+                         "properties": {"pc4": row.pc4, "plaats": row.plaats, "huishoudens": int(row.huishoudens)},
+                         "geometry": {"type": "Polygon", "coordinates": coords}})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
+                      separators=(",", ":")) + "\n"
+
+
 def _distance_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
     """Great-circle distance in km (haversine)."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
@@ -1005,6 +1050,8 @@ def _assemble_transactions(
             "aantal": part["aantal"],
             "omzet": part["omzet"],
             "marge": part["marge"],
+            # The customer's trade discount (% off list price), as the ERP prints it on each line.
+            "korting": np.round(cust["discount"][part["cust"]] * 1000).astype(np.int64),
         })
 
     regular = frame(lines)
@@ -1031,8 +1078,10 @@ def _assemble_transactions(
     tx["datum"] = grid.labels[tx["day"].to_numpy()]
     tx["omzet"] = _format_cents(tx["omzet"].to_numpy())
     tx["marge"] = _format_cents(tx["marge"].to_numpy())
+    tenths = tx["korting"].to_numpy()
+    tx["korting"] = (pd.Series(tenths // 10).astype(str) + "," + pd.Series(tenths % 10).astype(str)).to_numpy()
     return tx[["factuurnr", "regel", "klantnr", "datum", "productgroep", "verkoopkanaal",
-               "aantal", "omzet", "marge"]]
+               "aantal", "omzet", "marge", "korting"]]
 
 
 def _format_cents(cents: np.ndarray) -> np.ndarray:

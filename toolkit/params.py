@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import re
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
@@ -43,7 +44,7 @@ DEFAULT_ABC_THRESHOLDS: tuple[float, float] = (80.0, 95.0)
 
 SUPPORTED_SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".csv.gz": "csv", ".txt.gz": "csv",
                       ".tsv.gz": "csv", ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel", ".ods": "excel",
-                      ".parquet": "parquet", ".pq": "parquet"}
+                      ".parquet": "parquet", ".pq": "parquet", ".mdb": "access", ".accdb": "access"}
 
 
 def file_kind(path: Path) -> str | None:
@@ -74,6 +75,8 @@ class TransactionColumns(_Strict):
     product_group: str | None = None
     quantity: str | None = None
     sales_channel: str | None = None
+    # Discount on the line in percent of the list price (0-100), for the price hints (issue 3).
+    discount: str | None = None
 
 
 class CustomerColumns(_Strict):
@@ -102,12 +105,13 @@ DATE_FIELDS = {"date", "created", "birth_date"}
 #: Canonical fields that hold money amounts (decimal comma/point, currency symbols).
 AMOUNT_FIELDS = {"amount", "margin"}
 #: Canonical fields that hold other numbers.
-NUMBER_FIELDS = {"quantity"}
+NUMBER_FIELDS = {"quantity", "discount"}
 
 
 class _Source(_Strict):
     path: str
     sheet: str | int | None = Field(None, description="Excel sheet name or 0-based index; default the first.")
+    table: str | None = Field(None, description="Table in an Access database (.mdb/.accdb); default the first.")
     delimiter: Literal[",", ";", "\t", "|"] | None = None
     encoding: Literal["utf-8", "latin-1", "cp1252"] | None = None
     decimal: Literal[",", "."] | None = None
@@ -128,10 +132,47 @@ class _Source(_Strict):
 
 
 class TransactionsSource(_Source):
-    """The transaction (order line / invoice line) file."""
+    """The transaction lines: a file (default) or a table in the client's database or Spark cluster.
 
+    ``backend: file`` reads ``path`` with the embedded DuckDB. ``backend: duckdb`` reads
+    ``table`` (or ``query``) from the DuckDB database file ``path``. ``backend: postgres``
+    reads ``table`` (``schema.table``) or ``query`` over ``url``
+    (``postgresql://user@host:port/database``); ``backend: pyspark`` reads ``table`` from the
+    Spark catalog, ``path`` (Parquet/CSV, local or cluster storage) or ``query``, with
+    ``url`` as the Spark master (default ``local[*]``). Every aggregation then runs on that
+    engine. A password comes from the environment variable named by ``password_env``,
+    never from this file.
+    """
+
+    path: str | None = None
     columns: TransactionColumns
     drop_duplicate_lines: bool = True
+    backend: Literal["file", "duckdb", "postgres", "pyspark"] = "file"
+    url: str | None = None
+    query: str | None = None
+    password_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+    @model_validator(mode="after")
+    def _backend_needs(self) -> TransactionsSource:
+        if self.backend == "file" and not self.path:
+            raise ValueError("give transactions.path (the export file), or a backend with its table")
+        if self.backend in ("duckdb", "postgres", "pyspark") and not (self.table or self.query or
+                                                                     (self.backend == "pyspark" and self.path)):
+            raise ValueError(f"backend {self.backend} needs transactions.table (or transactions.query)")
+        if self.backend == "duckdb" and not self.path:
+            raise ValueError("backend duckdb needs transactions.path: the DuckDB database file")
+        if self.backend == "postgres" and not self.url:
+            raise ValueError("backend postgres needs transactions.url, e.g. postgresql://user@host:5432/database")
+        if self.url and re.match(r"^\w+://[^/@]*:[^/@]*@", self.url):
+            raise ValueError("the url holds a password; remove it and name the environment variable that holds it "
+                             "in transactions.password_env")
+        return self
+
+    def resolved_path(self, base: Path) -> Path:
+        """The source path, resolved against the params file's folder (only for local files)."""
+        if self.path is None:
+            raise ValueError("this transactions source has no path")
+        return super().resolved_path(base)
 
 
 class CustomersSource(_Source):
@@ -149,6 +190,504 @@ class TableSource(_Source):
     columns: dict[str, str]
 
 
+# ---------------------------------------------------------------------------------------------
+# Issue 3: RFM, cost to serve and profit, migration, price hints, contact plan
+
+
+#: Default RFM segment tables per score scale: (name, R range, F range). Every cell of the R x F grid
+#: is covered by exactly one row, so every scored customer gets exactly one segment.
+DEFAULT_RFM_SEGMENTS: dict[int, tuple[tuple[str, tuple[int, int], tuple[int, int]], ...]] = {
+    5: (("champions", (5, 5), (4, 5)), ("loyal", (3, 4), (4, 5)), ("potential_loyalists", (4, 5), (2, 3)),
+        ("new", (5, 5), (1, 1)), ("promising", (4, 4), (1, 1)), ("need_attention", (3, 3), (3, 3)),
+        ("about_to_sleep", (3, 3), (1, 2)), ("cant_lose", (1, 2), (5, 5)), ("at_risk", (1, 2), (3, 4)),
+        ("hibernating", (2, 2), (1, 2)), ("lost", (1, 1), (1, 2))),
+    4: (("champions", (4, 4), (3, 4)), ("loyal", (3, 3), (3, 4)), ("potential_loyalists", (3, 4), (2, 2)),
+        ("new", (4, 4), (1, 1)), ("promising", (3, 3), (1, 1)), ("cant_lose", (1, 2), (4, 4)),
+        ("at_risk", (1, 2), (2, 3)), ("hibernating", (2, 2), (1, 1)), ("lost", (1, 1), (1, 1))),
+    3: (("champions", (3, 3), (3, 3)), ("potential_loyalists", (3, 3), (2, 2)), ("new", (3, 3), (1, 1)),
+        ("loyal", (2, 2), (2, 3)), ("promising", (2, 2), (1, 1)), ("cant_lose", (1, 1), (3, 3)),
+        ("at_risk", (1, 1), (2, 2)), ("lost", (1, 1), (1, 1))),
+}
+
+_Lang = Literal["nl", "en"]
+
+
+class RfmSegment(_Strict):
+    """One row of the RFM segment table: a name and the score ranges (inclusive) it covers; no range = any score."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)
+    r: tuple[int, int] | None = None
+    f: tuple[int, int] | None = None
+    m: tuple[int, int] | None = None
+    # Label per language; needed for names that are not in the default table.
+    label: dict[_Lang, str] | None = None
+
+
+class RfmParams(_Strict):
+    """``rfm``: recency/frequency/monetary scores and named segments.
+
+    ``scores`` classes per dimension (5 = best); ``segments`` the segment table (first
+    match wins; default :data:`DEFAULT_RFM_SEGMENTS`); ``frequency_classes`` the lower
+    bounds (orders) of the frequency classes of the value/frequency matrix.
+    """
+
+    scores: Literal[3, 4, 5] = 5
+    segments: list[RfmSegment] | None = None
+    frequency_classes: list[int] = Field(default_factory=lambda: [1, 2, 3, 5, 10])
+
+    @field_validator("frequency_classes")
+    @classmethod
+    def _classes_increase(cls, v: list[int]) -> list[int]:
+        if not v or v[0] != 1 or sorted(set(v)) != v or len(v) > 8:
+            raise ValueError("write up to 8 increasing whole numbers starting at 1, e.g. [1, 2, 3, 5, 10]")
+        return v
+
+    @model_validator(mode="after")
+    def _segments_fit_scale(self) -> RfmParams:
+        if self.segments is None:
+            return self
+        names = [s.name for s in self.segments]
+        if len(set(names)) != len(names):
+            raise ValueError("rfm.segments: every segment name must be unique")
+        known = {name for table in DEFAULT_RFM_SEGMENTS.values() for name, _, _ in table}
+        for s in self.segments:
+            for dim in ("r", "f", "m"):
+                lo, hi = getattr(s, dim) or (1, self.scores)
+                if not 1 <= lo <= hi <= self.scores:
+                    raise ValueError(f"rfm.segments '{s.name}': {dim} range [{lo}, {hi}] must lie within "
+                                     f"1..{self.scores} (rfm.scores) with the lower bound first")
+            if s.name not in known and (s.label is None or set(s.label) != {"nl", "en"}):
+                raise ValueError(f"rfm.segments '{s.name}': give a label in both languages, "
+                                 "e.g. label: {nl: Topklanten, en: Top customers}")
+        return self
+
+    def segment_table(self) -> list[RfmSegment]:
+        """The segment table in force: the configured one or the default for ``scores``."""
+        if self.segments is not None:
+            return list(self.segments)
+        return [RfmSegment(name=n, r=r, f=f) for n, r, f in DEFAULT_RFM_SEGMENTS[self.scores]]
+
+
+class CostToServeParams(_Strict):
+    """``cost_to_serve``: what serving a customer costs, per unit, in euro (0 where unknown).
+
+    Orders (deliveries) and lines come from the transactions, returns are credit notes
+    (orders with negative lines), contacts come from the optional ``contacts`` table
+    (columns ``customer_id``, ``date`` and optionally ``type``).
+    """
+
+    per_order: float = Field(0.0, ge=0)
+    per_order_by_channel: dict[str, float] | None = None
+    per_line: float = Field(0.0, ge=0)
+    per_return: float = Field(0.0, ge=0)
+    contacts: TableSource | None = None
+    per_contact: float = Field(0.0, ge=0)
+    per_contact_type: dict[str, float] = Field(default_factory=dict)
+    # An unprofitable customer's margin rate below this share of the average rate counts as "low margin".
+    low_margin_factor: float = Field(0.5, ge=0, le=1)
+
+    @field_validator("per_order_by_channel", "per_contact_type")
+    @classmethod
+    def _costs_not_negative(cls, v: dict[str, float] | None) -> dict[str, float] | None:
+        if v and any(c < 0 for c in v.values()):
+            raise ValueError("every cost must be 0 or more")
+        return v
+
+    @model_validator(mode="after")
+    def _contacts_mapped(self) -> CostToServeParams:
+        if self.contacts is not None:
+            missing = [r for r in ("customer_id", "date") if r not in self.contacts.columns]
+            if missing:
+                raise ValueError(f"contacts.columns must map {' and '.join(missing)} "
+                                 "(e.g. customer_id: klantnr, date: datum)")
+            if self.per_contact_type and "type" not in self.contacts.columns:
+                raise ValueError("per_contact_type needs contacts.columns.type (the column with the contact type)")
+        elif self.per_contact or self.per_contact_type:
+            raise ValueError("per_contact needs a contacts table: add contacts: {path: ..., columns: "
+                             "{customer_id: ..., date: ...}}")
+        return self
+
+
+class PeriodRange(_Strict):
+    """A period of whole days, ``start`` and ``end`` inclusive."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PeriodRange:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class MigrationParams(_Strict):
+    """``migration``: the two periods compared, and the upgrade scenario.
+
+    Without ``earlier``/``later`` the analysis period is compared with the equally long
+    period before it. ``upgrade_percent``: share of each layer assumed to move one layer up.
+    """
+
+    earlier: PeriodRange | None = None
+    later: PeriodRange | None = None
+    upgrade_percent: float = Field(2.0, gt=0, le=50)
+    upgrade_include_inactive: bool = True
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> MigrationParams:
+        if (self.earlier is None) != (self.later is None):
+            raise ValueError("give both earlier and later periods (start and end each), or neither")
+        if self.earlier and self.later and self.earlier.end >= self.later.start:
+            raise ValueError(f"the earlier period must end before the later one starts "
+                             f"({self.earlier.end} is not before {self.later.start})")
+        return self
+
+
+class PriceBand(_Strict):
+    """One band of the price hints: C customers with relative revenue below ``below``."""
+
+    below: float | None = Field(None, gt=0)
+    min_pct: float = Field(ge=0, le=100)
+    max_pct: float = Field(ge=0, le=100)
+    step_pct: float = Field(gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PriceBand:
+        if self.max_pct < self.min_pct:
+            raise ValueError("max_pct must not be below min_pct")
+        return self
+
+
+#: Default price-hint bands: relative revenue (customer revenue / average revenue per buying
+#: customer) below ``below`` gives an adjustment of min..max %, in steps of at most step %.
+DEFAULT_PRICE_BANDS: tuple[dict[str, float | None], ...] = (
+    {"below": 0.1, "min_pct": 8, "max_pct": 12, "step_pct": 12},
+    {"below": 0.25, "min_pct": 5, "max_pct": 8, "step_pct": 4},
+    {"below": 0.5, "min_pct": 3, "max_pct": 5, "step_pct": 2.5},
+    {"below": None, "min_pct": 1, "max_pct": 3, "step_pct": 1.5},
+)
+
+
+class PriceHintParams(_Strict):
+    """``price_hints``: price-adjustment bands for C customers (see :mod:`toolkit.actions`)."""
+
+    bands: list[PriceBand] = Field(default_factory=lambda: [PriceBand(**b) for b in DEFAULT_PRICE_BANDS])
+    irregular_max_orders: int = Field(1, ge=0)
+    cheaper_channel_below: float = Field(0.25, ge=0)
+    cheapest_channel: str | None = None
+    # C customers with a discount above this quantile of the A customers' discounts are flagged.
+    a_discount_quantile: float = Field(0.75, ge=0.5, le=1)
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_ordered(cls, v: list[PriceBand]) -> list[PriceBand]:
+        if not v or v[-1].below is not None or any(b.below is None for b in v[:-1]):
+            raise ValueError("every band but the last needs 'below'; the last band has no 'below' (the rest)")
+        bounds = [b.below for b in v[:-1]]
+        if sorted(set(bounds)) != bounds:
+            raise ValueError("the bands' 'below' values must increase")
+        return v
+
+
+#: Contact channels a layer policy may name.
+CONTACT_CHANNELS = ("account_manager", "phone", "email", "newsletter", "mail")
+
+
+class LayerPolicy(_Strict):
+    """How a layer is served: contacts per year, the contact channel, and an optional strategy text."""
+
+    contacts_per_year: float = Field(ge=0, le=365)
+    channel: Literal["account_manager", "phone", "email", "newsletter", "mail"]
+    strategy: dict[_Lang, str] | None = None
+
+
+#: Default contact policy per layer (the method: more personal attention higher in the pyramid).
+DEFAULT_LAYER_POLICIES: dict[str, dict[str, Any]] = {
+    "top": {"contacts_per_year": 12, "channel": "account_manager"},
+    "large": {"contacts_per_year": 6, "channel": "account_manager"},
+    "medium_large": {"contacts_per_year": 4, "channel": "phone"},
+    "medium_small": {"contacts_per_year": 3, "channel": "email"},
+    "small": {"contacts_per_year": 2, "channel": "newsletter"},
+    "inactive": {"contacts_per_year": 2, "channel": "email"},
+    "prospect": {"contacts_per_year": 2, "channel": "email"},
+}
+
+
+class ActionParams(_Strict):
+    """``actions``: the contact policy per layer and the rules for at-risk customers.
+
+    ``layers`` overrides the default policy of the layers it names; ``at_risk_segments``
+    are RFM segments that make a buying customer a rescue case; ``churn_risk_high`` the
+    churn probability (when a churn model adds one) from which a customer counts as at risk.
+    """
+
+    layers: dict[Literal["top", "large", "medium_large", "medium_small", "small", "inactive", "prospect"],
+                 LayerPolicy] = Field(default_factory=dict)
+    at_risk_segments: list[str] = Field(default_factory=lambda: ["cant_lose", "at_risk", "about_to_sleep"])
+    churn_risk_high: float = Field(0.5, gt=0, le=1)
+
+    def policy(self, layer: str) -> LayerPolicy:
+        """The policy in force for ``layer`` (configured, else the default)."""
+        return self.layers.get(layer) or LayerPolicy(**DEFAULT_LAYER_POLICIES[layer])
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 5: who and where (personas, geo market penetration, products and white space)
+
+LayerName = Literal["top", "large", "medium_large", "medium_small", "small", "inactive", "prospect"]
+
+#: Boundary file types read by :func:`toolkit.geo.read_boundaries` (a ``.zip`` holds one of the others).
+GEO_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".fgb", ".zip")
+
+
+def _check_crs(v: str | None) -> str | None:
+    """``v`` when it names a coordinate reference system pyproj knows."""
+    if v is None:
+        return v
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        CRS.from_user_input(v)
+    except CRSError:
+        raise ValueError(f"'{v}' is not a known coordinate reference system; write it like "
+                         "EPSG:28992 (Dutch RD New) or EPSG:4326 (longitude/latitude)") from None
+    return v
+
+
+class BoundaryFile(_Strict):
+    """``geo.boundaries``: region polygons by ``path`` or ``url`` (downloaded once, then cached).
+
+    GeoJSON, GeoPackage, shapefile, FlatGeobuf, or a ``.zip`` holding one (``member``
+    picks the file when it holds several). Any CRS: the file's own, or ``crs`` when
+    the file declares none.
+    """
+
+    path: str | None = None
+    url: str | None = None
+    member: str | None = None
+    layer: str | None = None
+    key_column: str
+    name_column: str | None = None
+    households_column: str | None = None
+    crs: str | None = None
+    cache_dir: str | None = None
+
+    @field_validator("crs")
+    @classmethod
+    def _crs_known(cls, v: str | None) -> str | None:
+        return _check_crs(v)
+
+    @model_validator(mode="after")
+    def _path_or_url(self) -> BoundaryFile:
+        if (self.path is None) == (self.url is None):
+            raise ValueError("give either path (a file) or url (downloaded once and cached), not both or neither")
+        if self.url is not None and not self.url.lower().startswith(("http://", "https://")):
+            raise ValueError(f"url '{self.url}' must start with http:// or https://")
+        if self.path is not None and not self.path.lower().endswith(GEO_SUFFIXES):
+            raise ValueError(f"boundary file '{self.path}' has an unsupported type; use {', '.join(GEO_SUFFIXES)}")
+        return self
+
+    def resolved_path(self, base: Path) -> Path | None:
+        """The boundary file resolved against the params file's folder (None for a URL)."""
+        if self.path is None:
+            return None
+        p = Path(os.path.expanduser(self.path))
+        return p if p.is_absolute() else (base / p).resolve()
+
+
+class GeoParams(_Strict):
+    """``geo``: postcode areas, region boundaries, households and outlets; every key optional.
+
+    ``level`` is the level of the boundary/household keys (``pc4``, ``pc3``, ``pc2``, or
+    ``region`` from the ``lookup`` table). ``households`` (columns ``key, households``)
+    overrides the boundary file's ``households_column``; ``lookup`` (columns ``key,
+    region``) maps a PC4 or a foreign postcode to a region; ``outlets`` (columns ``name``
+    and ``postcode`` or ``lat`` + ``lon`` in WGS84) gives the catchment. ``crs`` is the
+    metric CRS for distances, areas and maps (default RD New). ``target_penetration`` is
+    in buying customers per 1,000 households (default: the 75th percentile of the
+    regions). ``distance_bands_km`` are the upper bounds of the bands (the last is open).
+    ``top_layers`` count as top customers per region; ``map_radius_km`` is the radius of
+    the detail maps around each outlet.
+    """
+
+    level: Literal["pc4", "pc3", "pc2", "region"] = "pc4"
+    boundaries: BoundaryFile | None = None
+    households: TableSource | None = None
+    lookup: TableSource | None = None
+    outlets: TableSource | None = None
+    crs: str = "EPSG:28992"
+    target_penetration: float | None = Field(None, gt=0)
+    distance_bands_km: list[float] = Field(default_factory=lambda: [5.0, 10.0, 20.0, 40.0])
+    top_layers: list[LayerName] = Field(default_factory=lambda: ["top", "large"], min_length=1)
+    map_radius_km: float = Field(12.0, gt=0, le=500)
+
+    @field_validator("crs")
+    @classmethod
+    def _crs_known(cls, v: str) -> str:
+        return _check_crs(v)
+
+    @field_validator("distance_bands_km")
+    @classmethod
+    def _bands_increase(cls, v: list[float]) -> list[float]:
+        if not v or v[0] <= 0 or sorted(set(v)) != v:
+            raise ValueError("write increasing distances above 0, e.g. [5, 10, 20, 40]")
+        return v
+
+    @model_validator(mode="after")
+    def _region_level_needs_lookup(self) -> GeoParams:
+        if self.level == "region" and self.lookup is None:
+            raise ValueError("level 'region' needs geo.lookup (a table with columns key and region)")
+        return self
+
+
+class LocalText(_Strict):
+    """A user-written text per report language; a language left out falls back to the other."""
+
+    nl: str | None = None
+    en: str | None = None
+
+    @model_validator(mode="after")
+    def _some_text(self) -> LocalText:
+        if not (self.nl or self.en):
+            raise ValueError("write the text for nl, en or both")
+        return self
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang``, or in the other language when only that one is given."""
+        return (self.nl or self.en) if lang == "nl" else (self.en or self.nl)
+
+
+class PersonasParams(_Strict):
+    """``personas``: profiles and cards per segment.
+
+    ``segments`` are customer-table columns to profile (cards for each value);
+    ``names`` and ``narratives`` give a card title and a consultant's text per
+    segment value (plain text, or ``{nl: ..., en: ...}``); ``age_bands`` the lower
+    bounds of the age bands after the first; ``online_channels`` the
+    ``sales_channel`` values that count as online (case-insensitive).
+    A trait is distinctive from ``distinctive_index`` (100 = as in the whole base)
+    when at least ``min_share`` % of the segment has it; segments with fewer than
+    ``min_customers`` customers get no card, and a trait or average known for fewer
+    than ``min_customers`` customers of a segment is not shown for it.
+    """
+
+    segments: list[str] = Field(default_factory=lambda: ["pyramid_layer"], min_length=1)
+    names: dict[str, str | LocalText] = Field(default_factory=dict)
+    narratives: dict[str, str | LocalText] = Field(default_factory=dict)
+    age_bands: list[int] = Field(default_factory=lambda: [25, 35, 45, 55, 65])
+    online_channels: list[str] = Field(
+        default_factory=lambda: ["online", "web", "webshop", "website", "internet", "e-commerce", "app"])
+    distinctive_index: float = Field(120, gt=100)
+    min_share: float = Field(10, ge=0, lt=100)
+    min_customers: int = Field(20, ge=1)
+
+    @field_validator("age_bands")
+    @classmethod
+    def _ages_increase(cls, v: list[int]) -> list[int]:
+        if any(b <= 0 or b >= 120 for b in v) or sorted(set(v)) != v:
+            raise ValueError("write increasing ages between 1 and 119, e.g. [25, 35, 45, 55, 65]")
+        return v
+
+
+class ProductsParams(_Strict):
+    """``products``: product-group mix, top-layer blueprint and white space.
+
+    The blueprint lists the groups at least ``blueprint_threshold`` % of the
+    ``blueprint_layers`` customers buy. The groups related to Y are the (at most
+    ``max_related``) groups X whose buyers buy Y more than ``min_lift`` times as often as
+    all buyers do; a white-space list holds the best ``whitespace_list_size`` candidates
+    (null: all).
+    """
+
+    blueprint_layers: list[LayerName] = Field(default_factory=lambda: ["top", "large"], min_length=1)
+    blueprint_threshold: float = Field(80, gt=0, le=100)
+    min_lift: float = Field(1.1, ge=0)
+    max_related: int = Field(3, ge=1)
+    whitespace_list_size: int | None = Field(2000, ge=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 4: churn and acquisition, cohorts, purchase timing, customer lifetime value
+
+
+class LifecycleParams(_Strict):
+    """``lifecycle``: customers won and lost per period, acquisition channels, cohorts.
+
+    A customer is lost after ``churn_gap_months`` months without a purchase (at least one
+    ``period``); ``period`` (year | quarter) sets the rows of the churn table and the
+    acquisition table, ``cohort_period`` (year | quarter | month) the cohorts of the heat map.
+    """
+
+    period: Literal["year", "quarter"] = "year"
+    churn_gap_months: int = Field(12, ge=1, le=60)
+    cohort_period: Literal["year", "quarter", "month"] = "quarter"
+
+    @model_validator(mode="after")
+    def _gap_covers_a_period(self) -> LifecycleParams:
+        months = {"year": 12, "quarter": 3}[self.period]
+        if self.churn_gap_months < months:
+            raise ValueError(f"churn_gap_months ({self.churn_gap_months}) is shorter than one {self.period}; "
+                             f"use at least {months}, or period: quarter")
+        return self
+
+
+class TimingParams(_Strict):
+    """``timing``: when a customer's next purchase is overdue.
+
+    Overdue when the days since the last purchase exceed ``overdue_factor`` times the
+    customer's usual interval, judged from ``overdue_min_purchases`` purchase occasions on.
+    """
+
+    overdue_factor: float = Field(2.0, gt=1, le=10)
+    overdue_min_purchases: int = Field(3, ge=2, le=100)
+
+
+class ClvParams(_Strict):
+    """``clv``: customer lifetime value with BG/NBD and Gamma-Gamma.
+
+    CLV is the expected margin over ``horizon_months``, discounted at ``discount_rate`` per
+    year; ``margin_rate`` (0-1) is the share of revenue that is margin (default: the
+    margin share of the data when a margin column is mapped, else 1 = CLV in revenue).
+    The holdout check fits on the data up to ``holdout_months`` before the reference date
+    and predicts those months. ``risk_thresholds``: probability alive below the first is
+    high churn risk, below the second medium. Models are fitted on a random sample
+    (``random_state``) of at most ``max_fit_customers`` customers.
+    """
+
+    horizon_months: int = Field(36, ge=1, le=120)
+    discount_rate: float = Field(0.10, ge=0, lt=1)
+    margin_rate: float | None = Field(None, gt=0, le=1)
+    holdout_months: int = Field(12, ge=1, le=60)
+    risk_thresholds: tuple[float, float] = (0.3, 0.7)
+    max_fit_customers: int = Field(100_000, ge=1_000, le=10_000_000)
+    random_state: int = Field(0, ge=0)
+
+    @field_validator("risk_thresholds")
+    @classmethod
+    def _risk_order(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if not 0 < v[0] < v[1] < 1:
+            raise ValueError("write two probabilities with 0 < high-risk < medium-risk < 1, e.g. [0.3, 0.7]")
+        return v
+
+
+class Branding(_Strict):
+    """How the report looks: a logo on the title page and the primary colour of headings and tables.
+
+    Charts keep their colour-blind-safe palette whatever the brand colour.
+    """
+
+    logo: str | None = Field(None, description="PNG, JPEG or SVG file, relative to the params file")
+    primary_color: str = Field("#0B4F8A", pattern=r"^#[0-9A-Fa-f]{6}$")
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_type(cls, v: str | None) -> str | None:
+        if v is not None and not v.lower().endswith((".png", ".jpg", ".jpeg", ".svg")):
+            raise ValueError(f"logo {v!r} must be a .png, .jpg or .svg file")
+        return v
+
+
 class RunParams(_Strict):
     """A validated run description (one YAML file)."""
 
@@ -164,8 +703,26 @@ class RunParams(_Strict):
     customers: CustomersSource | None = None
     output_dir: str
     consultant: str | None = Field(None, max_length=200)
+    geo: GeoParams = Field(default_factory=GeoParams)
+    personas: PersonasParams = Field(default_factory=PersonasParams)
+    products: ProductsParams = Field(default_factory=ProductsParams)
     # Personal fields (name, e-mail, phone, street) go into customers.csv only when true; never into reports.
     include_personal_data: bool = False
+    branding: Branding = Field(default_factory=lambda: Branding())
+    # Chapters to leave out, by key (e.g. {geo: false}); every other chapter is on.
+    chapters: dict[str, bool] = Field(default_factory=dict)
+    # An earlier run's output folder: the summary then shows the change of every key figure since it.
+    compare_with: str | None = None
+    # Issue 3 sections (RFM, cost to serve, migration, price hints, contact plan); all optional.
+    rfm: RfmParams = Field(default_factory=RfmParams)
+    cost_to_serve: CostToServeParams | None = None
+    migration: MigrationParams = Field(default_factory=MigrationParams)
+    price_hints: PriceHintParams = Field(default_factory=PriceHintParams)
+    actions: ActionParams = Field(default_factory=ActionParams)
+    # Issue 4 sections (churn and acquisition, cohorts, purchase timing, CLV); all optional.
+    lifecycle: LifecycleParams = Field(default_factory=LifecycleParams)
+    timing: TimingParams = Field(default_factory=TimingParams)
+    clv: ClvParams = Field(default_factory=ClvParams)
     # Where the params came from; set by load_params, not by the user.
     source_file: str | None = Field(None, exclude=True)
 
@@ -198,10 +755,37 @@ class RunParams(_Strict):
                 "map the margin column (e.g. margin: marge) or use pyramid_basis: revenue")
         return self
 
+    @model_validator(mode="after")
+    def _issue3_inputs_mapped(self) -> RunParams:
+        cts = self.cost_to_serve
+        if cts is not None and cts.per_order_by_channel and self.transactions.columns.sales_channel is None:
+            raise ValueError("cost_to_serve.per_order_by_channel needs transactions.columns.sales_channel; "
+                             "map the sales channel column or use per_order")
+        if self.migration.later is not None and self.reference_date and self.migration.later.end > self.reference_date:
+            raise ValueError(f"migration.later ends on {self.migration.later.end}, after the reference date "
+                             f"{self.reference_date}; lines after the reference date are not read")
+        return self
+
     @property
     def base_dir(self) -> Path:
         """The folder paths in the params are relative to."""
         return Path(self.source_file).resolve().parent if self.source_file else Path.cwd()
+
+    @property
+    def logo_path(self) -> Path | None:
+        """The resolved logo file, if any."""
+        if not self.branding.logo:
+            return None
+        p = Path(os.path.expanduser(self.branding.logo))
+        return p if p.is_absolute() else (self.base_dir / p).resolve()
+
+    @property
+    def compare_path(self) -> Path | None:
+        """The resolved earlier output folder to compare with, if any."""
+        if not self.compare_with:
+            return None
+        p = Path(os.path.expanduser(self.compare_with))
+        return p if p.is_absolute() else (self.base_dir / p).resolve()
 
     @property
     def output_path(self) -> Path:
@@ -210,9 +794,12 @@ class RunParams(_Strict):
         return p if p.is_absolute() else (self.base_dir / p).resolve()
 
     @property
-    def transactions_path(self) -> Path:
-        """The resolved transactions file."""
-        return self.transactions.resolved_path(self.base_dir)
+    def transactions_path(self) -> Path | None:
+        """The resolved transactions file (or DuckDB database file); None for a remote table."""
+        t = self.transactions
+        if t.path is None or _is_remote(t):
+            return None
+        return t.resolved_path(self.base_dir)
 
     @property
     def customers_path(self) -> Path | None:
@@ -391,6 +978,13 @@ def load_params(path: str | os.PathLike, *, check_files: bool = True) -> RunPara
     return params
 
 
+def _is_remote(src: _Source) -> bool:
+    """A source whose path is not a local file (a database table, or cluster storage for Spark)."""
+    backend = getattr(src, "backend", "file")
+    return backend in ("postgres",) or (backend == "pyspark" and "://" in (src.path or "")) or \
+        (backend == "pyspark" and src.path is None)
+
+
 def source_sections(model: BaseModel, prefix: str = "") -> list[tuple[str, _Source]]:
     """Every input-file section in the params (any depth), with its dotted key.
 
@@ -404,14 +998,15 @@ def source_sections(model: BaseModel, prefix: str = "") -> list[tuple[str, _Sour
     for name in type(model).model_fields:
         value = getattr(model, name)
         key = f"{prefix}{name}"
-        if isinstance(value, _Source):
+        if isinstance(value, _Source) and value.path is not None and not _is_remote(value):
             found.append((key, value))
         if isinstance(value, BaseModel):
             found += source_sections(value, key + ".")
         elif isinstance(value, dict):
             for k, v in value.items():
                 if isinstance(v, BaseModel):
-                    found += ([(f"{key}.{k}", v)] if isinstance(v, _Source) else []) + source_sections(v, f"{key}.{k}.")
+                    local = isinstance(v, _Source) and v.path is not None and not _is_remote(v)
+                    found += ([(f"{key}.{k}", v)] if local else []) + source_sections(v, f"{key}.{k}.")
     return found
 
 
@@ -427,11 +1022,20 @@ def check_source_files(params: RunParams) -> None:
     problems = []
     for key, src in source_sections(params):
         p = src.resolved_path(params.base_dir)
+        if getattr(src, "backend", "file") != "file":  # a database file (DuckDB) or Spark input: any name
+            if not p.exists():
+                problems.append(f"{label}: {key}.path {src.path!r} not found (looked at {p}).")
+            continue
         if file_kind(p) is None:
             problems.append(f"{label}: {key}.path {src.path!r} has an unsupported type '{p.suffix}'; "
-                            "use .csv/.txt (optionally .gz), .xlsx/.xls/.ods or .parquet.")
+                            "use .csv/.txt (optionally .gz), .xlsx/.xls/.ods, .parquet or .mdb/.accdb.")
         elif not p.is_file():
             problems.append(f"{label}: {key}.path {src.path!r} not found (looked at {p}); "
                             "paths are relative to the params file's folder.")
+    if params.logo_path is not None and not params.logo_path.is_file():
+        problems.append(f"{label}: branding.logo {params.branding.logo!r} not found (looked at {params.logo_path}).")
+    if params.compare_path is not None and not (params.compare_path / "manifest.json").is_file():
+        problems.append(f"{label}: compare_with {params.compare_with!r} is not the output folder of an earlier run "
+                        f"(no manifest.json in {params.compare_path}).")
     if problems:
         raise ParamsError("\n".join(problems))

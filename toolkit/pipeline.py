@@ -30,6 +30,7 @@ import pandas as pd
 
 from toolkit import __version__
 from toolkit.analysis import AnalysisContext, merge_columns, registered
+from toolkit.backends import open_remote_lines
 from toolkit.engine import Period, analysis_period, customer_summary_expr, date_range_expr, monthly_expr, tidy_summary
 from toolkit.params import PERSONAL_FIELDS, RunParams, parse_params
 from toolkit.segments import customer_table, relayer
@@ -197,9 +198,15 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
         con = connect(work)
         try:
             t0 = time.perf_counter()
-            tx_report, reference_date = load_transactions(
-                con, params.transactions, params.transactions_path, reference_date=params.reference_date,
-                work_dir=work, today=today)
+            if params.transactions.backend == "file":
+                tx_report, reference_date = load_transactions(
+                    con, params.transactions, params.transactions_path, reference_date=params.reference_date,
+                    work_dir=work, today=today)
+                lines = usable_lines(con)
+            else:
+                # The lines stay in the client's engine; only aggregates come back.
+                all_lines, tx_report, reference_date = open_remote_lines(params, today=today)
+                lines = all_lines.filter(all_lines.reason.isnull())
             timings["read_transactions"] = time.perf_counter() - t0
             say(f"read {tx_report.rows_read:,} transaction lines in {timings['read_transactions']:.1f} s")
             quality = {"transactions": tx_report}
@@ -213,24 +220,27 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
                 master = master[[c for c in master.columns if not c.startswith("_")]]
                 mapped_personal = [f for f in PERSONAL_FIELDS if getattr(params.customers.columns, f)]
                 personal = master[["customer_id", *mapped_personal]] if params.include_personal_data else None
-                lines = usable_lines(con)
-                known = ibis.duckdb.from_connection(con).table("master").customer_id
-                not_in_master = lines.filter(~lines.customer_id.isin(known)).customer_id.nunique().to_pyarrow()
-                not_in_master = not_in_master.as_py()
                 timings["read_customers"] = time.perf_counter() - t0
                 say(f"read {quality['customers'].rows_read:,} customers in {timings['read_customers']:.1f} s")
             t0 = time.perf_counter()
             period = analysis_period(reference_date, params.period_months)
             has_margin = params.transactions.columns.margin is not None
-            lines = usable_lines(con)
             summary = tidy_summary(customer_summary_expr(lines, period, has_margin=has_margin).to_pandas())
+            if master is not None:
+                # Counted on the customer level, so it works whatever engine holds the lines.
+                not_in_master = int((~summary["customer_id"].isin(master["customer_id"].astype("string"))).sum())
             monthly = monthly_frame(lines, has_margin=has_margin)
             first, last = (pd.Timestamp(v).date() for v in date_range_expr(lines).to_pandas().iloc[0])
             timings["aggregate"] = time.perf_counter() - t0
             say(f"aggregated {len(summary):,} customers in {timings['aggregate']:.1f} s")
-            backend = ibis.duckdb.from_connection(con)
+            master_table = None
+            if master is not None and params.transactions.backend == "file":
+                master_table = ibis.duckdb.from_connection(con).table("master")
+            elif master is not None:
+                # A memtable travels to whatever engine holds the lines, so analyses may join the two.
+                master_table = ibis.memtable(master)
             ctx = AnalysisContext(params=params, period=period, lines=lines, con=con, has_margin=has_margin,
-                                  work_dir=work, master=backend.table("master") if master is not None else None)
+                                  work_dir=work, master=master_table)
             frames: dict[str, pd.DataFrame] = {}
             for analysis in analyses:
                 if analysis.aggregate is None:

@@ -37,6 +37,7 @@ from toolkit.errors import ReportError
 from toolkit.i18n import esc, fmt_date, t
 from toolkit.params import PERSONAL_FIELDS, RunParams, load_params
 from toolkit.pipeline import RunResults, analyse
+from toolkit.segments import key_figures
 from toolkit.sources import file_sha256
 
 Progress = Callable[[str], None]
@@ -200,6 +201,19 @@ def _font_css() -> str:
                      f"font-weight: {w}; font-style: {s}; }}" for f, w, s in faces if (ttf / f).exists())
 
 
+def _logo_html(params: RunParams) -> str:
+    """The logo as an inline image (data URI), so report.html stays one self-contained file."""
+    import base64
+    import mimetypes
+
+    path = params.logo_path
+    if path is None:
+        return ""
+    mime = mimetypes.guess_type(path.name)[0] or "image/png"
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img class="logo" alt="" src="data:{mime};base64,{data}">'
+
+
 def assemble_html(results: RunResults, bodies: list[tuple[Chapter, str, str | None]]) -> str:
     """One HTML document: title page, contents, numbered chapters.
 
@@ -231,11 +245,11 @@ def assemble_html(results: RunResults, bodies: list[tuple[Chapter, str, str | No
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)} – {esc(p.client)}</title>
-<style>{_css(lang)}</style>
+<style>{_css(lang, p.branding.primary_color)}</style>
 </head>
 <body>
 <header class="title-page">
-  <div class="band"></div>
+  <div class="band">{_logo_html(p)}</div>
   <p class="kicker">{esc(t("report.subtitle", lang))}</p>
   <h1 class="report-title">{esc(title)}</h1>
   <p class="client">{esc(p.client)}</p>
@@ -355,7 +369,8 @@ def clean_output(output: Path) -> list[tuple[Path, int]]:
     return removed
 
 
-def _versions() -> dict[str, str]:
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages the numbers and the report depend on."""
     out = {}
     for name in RECORDED_PACKAGES:
         try:
@@ -402,6 +417,8 @@ def build_manifest(results: RunResults, chapters: list[ChapterResult], outputs: 
                    "months": results.period.months},
         "data_range": {"first": results.data_first.isoformat(), "last": results.data_last.isoformat()},
         "inputs": quality,
+        "key_figures": {k: (None if pd.isna(v) else round(float(v), 6))
+                        for k, v in key_figures(results.customers).set_index("key")["value"].items()},
         "row_counts": {"customers_csv": len(results.customers),
                        "layers": {str(k): int(v) for k, v in layers.items()}},
         "notes": results.notes,
@@ -411,7 +428,7 @@ def build_manifest(results: RunResults, chapters: list[ChapterResult], outputs: 
         "outputs": {name: file_sha256(path) for name, path in outputs.items() if path.exists()},
         "timings": {k: round(v, 3) for k, v in {**results.timings, **timings}.items()},
         "environment": {"python": sys.version.split()[0], "platform": platform.platform(),
-                        "packages": _versions()},
+                        "packages": package_versions()},
     }
 
 
@@ -443,7 +460,8 @@ def output_lock(output: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``output`` for one run; a second run gets a clear error at once.
 
     The lock is an OS file lock (``flock``) on ``.<name>.lock`` beside the output folder:
-    it disappears with the process, so a crashed run never leaves a stale lock.
+    it disappears with the process, so a crashed run never leaves a stale lock, and the file is
+    removed when the run ends.
 
     Raises
     ------
@@ -454,21 +472,31 @@ def output_lock(output: Path) -> Iterator[None]:
 
     output.parent.mkdir(parents=True, exist_ok=True)
     path = output.parent / f".{output.name}.lock"
-    handle = open(path, "a+", encoding="utf-8")
-    try:
+    while True:
+        handle = open(path, "a+", encoding="utf-8")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
+            handle.close()
             raise ReportError(f"{output} is being written by another run ({holder}); wait until it has finished, "
                               "or give this run another output_dir.") from None
+        # The previous holder unlinks the file on release; a lock on that unlinked file guards nothing.
+        try:
+            if os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        handle.close()
+    try:
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}, started {dt.datetime.now().strftime('%Y-%m-%d %H:%M:%S')}")
         handle.flush()
         yield
     finally:
+        path.unlink(missing_ok=True)
         handle.close()
 
 
@@ -542,7 +570,7 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
         for f in work.glob("*.utf8.csv"):
             f.unlink()
         results.save(work)
-        chapter_results = _run_chapters(params_file, work, say)
+        chapter_results = _run_chapters(params_file, work, say, selected_chapters(params))
         failed = [c for c in chapter_results if c.error]
         if failed and not keep_going:
             kept = output.parent / f".{output.name}.failed"
@@ -583,8 +611,28 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
     return output
 
 
-def _run_chapters(params_file: Path, work: Path, say: Progress) -> list[ChapterResult]:
-    todo = chapters()
+def selected_chapters(params: RunParams) -> tuple[Chapter, ...]:
+    """The chapters this run renders: all, minus those switched off in ``params.chapters``.
+
+    Raises
+    ------
+    ReportError
+        For a key in ``chapters`` that is no chapter (a typo), with the known keys.
+    """
+    import difflib
+
+    available = chapters()
+    keys = [c.key for c in available]
+    unknown = [k for k in params.chapters if k not in keys]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], keys, n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise ReportError(f"{params.source_file}: chapters: '{unknown[0]}' is not a chapter.{hint} "
+                          f"The chapters are: {', '.join(keys)}.")
+    return tuple(c for c in available if params.chapters.get(c.key, True))
+
+
+def _run_chapters(params_file: Path, work: Path, say: Progress, todo: tuple[Chapter, ...]) -> list[ChapterResult]:
     total = len(todo)
     done: list[ChapterResult] = []
 

@@ -355,7 +355,14 @@ def _excel_frame(path: Path, sheet: str | int | None, required: str) -> tuple[pd
         raise DataError(f"{label}: sheet '{name}' is empty; export the data again.")
     # The header is the first row (of the first 20) that names the customer-id column; else the first non-empty row.
     header_idx = next((i for i, r in enumerate(rows[:20])
-                       if any(isinstance(v, str) and v.strip() == required for v in r)), None)
+                       if required and any(isinstance(v, str) and v.strip() == required for v in r)), None)
+    if header_idx is None:
+        # Otherwise the first row that looks like a header: mostly filled, text only (a title row above it
+        # fills one or two cells).
+        width = max(sum(not blank(v) for v in r) for r in rows[:30])
+        header_idx = next((i for i, r in enumerate(rows[:30])
+                           if sum(not blank(v) for v in r) >= max(2, 0.6 * width)
+                           and all(isinstance(v, str) for v in r if not blank(v))), None)
     if header_idx is None:
         header_idx = next(i for i, r in enumerate(rows) if not all(blank(v) for v in r))
     header = [("" if blank(v) else str(v).strip()) for v in rows[header_idx]]
@@ -369,6 +376,35 @@ def _excel_frame(path: Path, sheet: str | int | None, required: str) -> tuple[pd
     if merged:
         info["merged_cells"] = merged
     return pd.DataFrame(cols), info
+
+
+def _access_frame(path: Path, table: str | None) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Read a table of an MS Access database (.mdb/.accdb) into a frame, typed like spreadsheet columns."""
+    from access_parser import AccessParser
+
+    label = _display(path)
+    try:
+        db = AccessParser(str(path))
+        tables = [name for name in db.catalog if not name.startswith(("MSys", "~"))]
+    except Exception as exc:  # the parser raises its own types for damaged or unsupported files
+        raise DataError(f"{label}: cannot open as an Access database ({type(exc).__name__}: {exc}); open it in "
+                        "Access and save it again, or export the table to .csv.") from None
+    if not tables:
+        raise DataError(f"{label}: the Access database has no tables.")
+    name = table or tables[0]
+    if name not in tables:
+        raise DataError(f"{label}: there is no table '{name}'; the tables are: {', '.join(tables)}. "
+                        "Set the source's table: key.")
+    try:
+        data = db.parse_table(name)
+    except Exception as exc:
+        raise DataError(f"{label}: cannot read table '{name}' ({type(exc).__name__}: {exc}); export it to .csv "
+                        "from Access instead.") from None
+    # The parser writes '(Invalid Date)' for dates Access itself could not show: keep them as text so they
+    # are counted as unreadable dates rather than lost.
+    frame = pd.DataFrame({str(col): _excel_column(list(values)) for col, values in data.items()})
+    _check_header(list(frame.columns), label)
+    return frame, {"table": name}
 
 
 def _xlsx_merged_ranges(path: Path, sheet: str, *, below_row: int) -> list[str]:
@@ -446,8 +482,17 @@ def source_columns(path: Path, src: TransactionsSource | CustomersSource) -> lis
         except duckdb.Error as exc:
             raise DataError(f"{_display(path)}: cannot read as Parquet ({exc}).") from None
         return list(rel.columns)
-    frame, _ = _excel_frame(path, src.sheet, src.columns.customer_id)
+    if kind == "access":
+        return list(_access_frame(path, src.table)[0].columns)
+    frame, _ = _excel_frame(path, src.sheet, _header_hint(src))
     return list(frame.columns)
+
+
+def _header_hint(src: TransactionsSource | CustomersSource | TableSource) -> str:
+    """A column name the header row must hold (to skip title rows above it in a spreadsheet)."""
+    if isinstance(src.columns, dict):
+        return next(iter(src.columns.values()), "")
+    return src.columns.customer_id
 
 
 def open_source(con: duckdb.DuckDBPyConnection, path: Path, src: TransactionsSource | CustomersSource, *,
@@ -492,7 +537,10 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, src: TransactionsSou
         except duckdb.Error as exc:
             raise DataError(f"{label}: cannot read as Parquet ({str(exc).splitlines()[0]}).") from None
     else:
-        frame, info = _excel_frame(path, src.sheet, src.columns.customer_id)
+        if kind == "access":
+            frame, info = _access_frame(path, src.table)
+        else:
+            frame, info = _excel_frame(path, src.sheet, _header_hint(src))
         fmt.update(info)
         frame.insert(0, "_row", range(1, len(frame) + 1))
         con.register(f"{name}_frame", frame)

@@ -1,0 +1,246 @@
+"""Products and cross-sell: mix per segment, blueprint, white space (hand-computed), exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import ibis
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit.engine import analysis_period
+from toolkit.errors import DataError
+from toolkit.products import (
+    WHITESPACE_COLUMNS,
+    blueprint,
+    bought_matrix,
+    customer_products,
+    group_affinity,
+    group_summary,
+    missing_group_expr,
+    mix_by_segment,
+    product_mix_expr,
+    tidy_mix,
+    white_space,
+    whitespace_file_name,
+    write_whitespace_lists,
+)
+
+#: Six customers in one segment, three groups (revenue 10 per group bought):
+#:   1: A B   2: A B   3: A B C   4: A   5: C   6: A C
+MIX = pd.DataFrame({
+    "customer_id": ["1", "1", "2", "2", "3", "3", "3", "4", "5", "6", "6"],
+    "product_group": ["A", "B", "A", "B", "A", "B", "C", "A", "C", "A", "C"],
+    "revenue": [10.0] * 11,
+})
+CUSTOMERS = pd.DataFrame({"customer_id": ["1", "2", "3", "4", "5", "6"],
+                          "revenue": [20.0, 20.0, 30.0, 10.0, 10.0, 20.0],
+                          "pyramid_layer": ["small"] * 6})
+
+
+def test_white_space_by_hand():
+    # Base rates: p(A) = 5/6, p(B) = 3/6 = 0.5, p(C) = 3/6.
+    # Lifts into B: P(B|A) = 3/5 = 0.6 -> 0.6 / 0.5 = 1.2 (> 1.1: related); P(B|C) = 1/3 -> 0.67 (not).
+    # Into A: P(A|B) = 3/3 -> 1 / (5/6) = 1.2 (related), but every B buyer buys A: no candidates.
+    # Into C: P(C|A) = 2/5 -> 0.8, P(C|B) = 1/3 -> 0.67: nothing related.
+    # So B's candidates are the A buyers without B: customers 4 and 6.
+    # Their rates (smoothed with 10 pseudo-customers at p = 0.5):
+    #   segment: everyone is "small": (3 + 10 * 0.5) / (6 + 10) = 0.5;
+    #   spend outside B: 10, 10, 20, 10, 10, 20 -> quintile limits 10, 10, 10, 20; customers 1, 2, 4, 5 share a
+    #   class (2 of 4 buy B: (2 + 5) / 14 = 0.5), 3 and 6 the other (1 of 2: (1 + 5) / 12 = 0.5);
+    #   mix: customer 4 buys A -> P(B|A) = 0.6; customer 6 buys A and C -> (0.6 + 1/3) / 2 = 0.4667.
+    #   score 4 = (0.5 + 0.5 + 0.6) / 3 = 0.5333 (index 106.7); score 6 = (0.5 + 0.5 + 0.4667) / 3 = 0.4889 (97.8).
+    # Expected revenue: B's buyers in "small" are 3 (< 5), so B's average per buyer, 10; opportunity 2 x 10 = 20.
+    ws = white_space(MIX, CUSTOMERS, region=None)
+    lists = ws.lists
+    assert list(lists.columns) == list(WHITESPACE_COLUMNS)
+    assert lists[["product_group", "rank", "customer_id"]].values.tolist() == [["B", 1, "4"], ["B", 2, "6"]]
+    assert lists["score"].tolist() == pytest.approx([1.6 / 3, (1 + 0.6 / 2 + 1 / 6) / 3])
+    assert lists["index"].tolist() == pytest.approx([320 / 3, (1 + 0.3 + 1 / 6) / 3 / 0.5 * 100])
+    assert lists["groups_bought"].tolist() == ["A", "A, C"]
+    assert lists["related_bought"].tolist() == ["A", "A"]
+    assert lists["expected_revenue"].tolist() == [10.0, 10.0]
+    s = ws.summary.set_index("product_group")
+    assert s.loc["B", ["buyers", "candidates", "opportunity", "related_groups"]].tolist() == [3, 2, 20.0, "A"]
+    assert s.loc["B", "base_rate"] == 0.5
+    assert s.loc["A", "candidates"] == 0 and s.loc["A", "related_groups"] == "B"
+    assert s.loc["C", "related_groups"] == ""
+    assert ws.summary["product_group"].iloc[0] == "B"  # largest opportunity first
+    assert ws.best["next_best_group"].fillna("-").tolist() == ["-", "-", "-", "B", "-", "B"]
+    assert ws.best["next_best_index"].iloc[3] == pytest.approx(320 / 3)
+
+
+def test_white_space_list_size_segments_and_region():
+    ws = white_space(MIX, CUSTOMERS, region=None, list_size=1)
+    assert ws.lists["customer_id"].tolist() == ["4"]
+    assert ws.summary.set_index("product_group").loc["B", "candidates"] == 2  # all candidates are counted
+    assert ws.best["next_best_group"].notna().sum() == 2                     # and scored
+    # Expected revenue of similar buyers: with 5+ B buyers in a segment, that segment's average is used.
+    many = pd.concat([MIX] + [pd.DataFrame({"customer_id": [f"t{i}", f"t{i}"], "product_group": ["A", "B"],
+                                            "revenue": [10.0, 50.0]}) for i in range(5)], ignore_index=True)
+    cust = pd.concat([CUSTOMERS, pd.DataFrame({"customer_id": [f"t{i}" for i in range(5)], "revenue": [60.0] * 5,
+                                               "pyramid_layer": ["top"] * 5})], ignore_index=True)
+    cust.loc[3, "pyramid_layer"] = "top"  # customer 4 is a top customer now
+    # B is bought by 8 of 11, and by 8 of the 10 A buyers: lift 1.1 exactly, so related only from min_lift 1.0.
+    assert white_space(many, cust, region=None).lists.empty
+    lists = white_space(many, cust, region=None, min_lift=1.0).lists.set_index("customer_id")
+    assert lists.loc["4", "expected_revenue"] == 50.0   # the 5 top B buyers spend 50 each
+    assert lists.loc["6", "expected_revenue"] == 35.0   # 'small' has 3 B buyers: B's average, (3*10 + 5*50) / 8
+    with_region = white_space(MIX, CUSTOMERS.assign(region=["N", "N", "N", "Z", "Z", "Z"]))
+    assert set(with_region.lists["customer_id"]) == {"4", "6"}
+
+
+def test_white_space_needs_the_columns():
+    with pytest.raises(DataError, match=r"pyramid_layer"):
+        white_space(MIX, CUSTOMERS.drop(columns=["pyramid_layer"]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 25), st.sampled_from("ABCDE"), st.floats(-5, 100)), min_size=1,
+                max_size=120), st.sampled_from([0.9, 1.0, 1.1, 1.5]))
+def test_white_space_invariants(rows, lift):
+    mix = pd.DataFrame(rows, columns=["customer_id", "product_group", "revenue"]).astype({"customer_id": str})
+    mix = mix.groupby(["customer_id", "product_group"], as_index=False)["revenue"].sum()
+    cust = mix.groupby("customer_id", as_index=False)["revenue"].sum()
+    cust["pyramid_layer"] = np.where(cust["revenue"] > 50, "top", "small")
+    before = mix.copy(), cust.copy()
+    ws = white_space(mix, cust, min_lift=lift)
+    pd.testing.assert_frame_equal(mix, before[0])
+    pd.testing.assert_frame_equal(cust, before[1])
+    bought = bought_matrix(mix)
+    related = ws.summary.set_index("product_group")["related_groups"]
+    for group, part in ws.lists.groupby("product_group"):
+        assert part["rank"].tolist() == list(range(1, len(part) + 1))
+        ids = part["customer_id"].tolist()
+        assert (bought.loc[ids, group] <= 0).all(), "a candidate never buys the group already"
+        rel = related[group].split(", ")
+        assert (bought.loc[ids, rel] > 0).any(axis=1).all(), "every candidate buys a related group"
+        assert (part["score"].diff().dropna() <= 1e-12).all()
+    assert (ws.summary["candidates"] >= ws.lists.groupby("product_group").size().reindex(
+        ws.summary["product_group"], fill_value=0).to_numpy()).all()
+    again = white_space(mix, cust, min_lift=lift)
+    pd.testing.assert_frame_equal(ws.lists, again.lists)
+
+
+def test_group_affinity_lift():
+    a = group_affinity(bought_matrix(MIX)).set_index(["from_group", "to_group"])
+    assert a.loc[("A", "B"), "both"] == 3
+    assert a.loc[("A", "B"), "confidence"] == pytest.approx(0.6)
+    assert a.loc[("A", "B"), "lift"] == pytest.approx(1.2)
+    assert a.loc[("C", "A"), "lift"] == pytest.approx((2 / 3) / (5 / 6))
+
+
+def test_mix_by_segment_and_group_summary_by_hand():
+    customers = CUSTOMERS.assign(pyramid_layer=["top", "top", "top", "small", "small", "small"])
+    m = mix_by_segment(MIX, customers)
+    top = m[m["segment"] == "top"].set_index("product_group")
+    # Top = customers 1, 2, 3: all buy A and B, one buys C; revenue A 30, B 30, C 10 of 70.
+    assert top["buyer_share"].tolist() == pytest.approx([1.0, 1.0, 1 / 3])
+    assert top["revenue_share"].tolist() == pytest.approx([3 / 7, 3 / 7, 1 / 7])
+    small = m[m["segment"] == "small"].set_index("product_group")
+    assert small["buyers"].tolist() == [2, 0, 2] and (small["customers"] == 3).all()
+    assert m["segment"].unique().tolist() == ["top", "small"]  # pyramid order
+    g = group_summary(MIX.assign(margin=[2.0] * 11), CUSTOMERS).set_index("product_group")
+    assert g["revenue"].to_dict() == {"A": 50.0, "B": 30.0, "C": 30.0}
+    assert g.loc["A", "buyer_share"] == pytest.approx(5 / 6)
+    assert g.loc["A", "margin_rate"] == pytest.approx(0.2)
+    assert g.index.tolist() == ["A", "B", "C"]
+
+
+def test_blueprint_by_hand():
+    customers = CUSTOMERS.assign(pyramid_layer=["top", "top", "large", "small", "small", "small"])
+    bp = blueprint(MIX, customers, layers=["top", "large"], threshold=0.8).set_index("product_group")
+    # Top layers = 1, 2, 3: A 3/3, B 3/3, C 1/3; others = 4, 5, 6: A 2/3, B 0, C 2/3.
+    assert bp["top_share"].to_dict() == pytest.approx({"A": 1.0, "B": 1.0, "C": 1 / 3})
+    assert bp["others_share"].to_dict() == pytest.approx({"A": 2 / 3, "B": 0.0, "C": 2 / 3})
+    assert bp["in_blueprint"].to_dict() == {"A": True, "B": True, "C": False}
+    assert bp["revenue_per_top_customer"].to_dict() == pytest.approx({"A": 10.0, "B": 10.0, "C": 10.0})
+
+
+def test_customer_products_top_group_and_count():
+    mix = pd.DataFrame({"customer_id": ["1", "1", "1", "2"], "product_group": ["B", "A", "C", "A"],
+                        "revenue": [5.0, 5.0, 1.0, -2.0]})
+    got = customer_products(mix, pd.DataFrame({"customer_id": ["2", "1", "3"]}))
+    assert got["top_product_group"].fillna("-").tolist() == ["-", "A", "-"]  # ties: first name
+    assert got["product_groups"].tolist() == [0, 3, 0]
+
+
+def test_product_mix_expr_on_duckdb():
+    lines = pd.DataFrame({
+        "customer_id": ["1", "1", "1", "1", "2", "2"],
+        "date": pd.to_datetime(["2025-03-01", "2025-04-01", "2025-05-01", "2024-06-01", "2025-02-01", "2025-02-02"]),
+        "amount": [100.0, -40.0, 30.0, 999.0, 50.0, 5.0],
+        "margin": [30.0, -12.0, 9.0, 1.0, 10.0, 1.0],
+        "order_key": ["o1", "o2", "o3", "o4", "o5", "o6"],
+        "product_group": ["A", "A", "B", "A", None, "B"],
+    })
+    con = duckdb.connect()
+    con.register("lines_frame", lines)
+    table = ibis.duckdb.from_connection(con).table("lines_frame")
+    table = table.mutate(date=table.date.cast("date"))
+    period = analysis_period(dt.date(2025, 12, 31))
+    mix = tidy_mix(product_mix_expr(table, period, has_margin=True).to_pandas())
+    # Customer 1: A = 100 - 40 (2024 line outside the period), B = 30; customer 2: B = 5 (no group: left out).
+    assert mix[["customer_id", "product_group", "revenue", "margin", "orders"]].values.tolist() == [
+        ["1", "A", 60.0, 18.0, 1], ["1", "B", 30.0, 9.0, 1], ["2", "B", 5.0, 1.0, 1]]
+    missing = missing_group_expr(table, period).to_pandas().iloc[0]
+    assert (missing["lines"], missing["revenue"]) == (1, 50.0)
+
+
+def test_write_whitespace_lists(tmp_path):
+    ws = white_space(MIX, CUSTOMERS, region=None)
+    frames = {"products_whitespace": pd.concat([ws.lists, ws.lists.assign(product_group="b")])}
+    files = write_whitespace_lists(frames, tmp_path / "lists")
+    assert [f.name for f in files] == ["whitespace_b.csv", "whitespace_b-2.csv"]
+    text = files[0].read_text(encoding="utf-8")
+    assert text.splitlines()[0] == ("rank,customer_id,segment,region,revenue,groups_bought,related_bought,score,"
+                                    "index,expected_revenue")
+    assert text.splitlines()[1].startswith("1,4,small,,10.0,A,A,0.5333,106.7,10.0")
+    assert write_whitespace_lists({}, tmp_path / "none") == []
+    assert whitespace_file_name("Tuin & Terras") == "whitespace_tuin-terras.csv"
+    assert whitespace_file_name("Ñ") == "whitespace_group.csv"
+
+
+def test_products_columns_and_frames_in_a_run(small_run):
+    c = small_run.customers
+    assert {"top_product_group", "product_groups", "next_best_group", "next_best_index"} <= set(c.columns)
+    buyers = c[c["revenue"] > 0]
+    assert buyers["top_product_group"].notna().mean() > 0.99
+    assert (c.loc[c["revenue"] <= 0, "product_groups"].fillna(0) <= 3).all()
+    lists = small_run.frames["products_whitespace"]
+    size = small_run.params.products.whitespace_list_size
+    assert (lists.groupby("product_group").size() <= size).all()
+    summary = small_run.frames["products_whitespace_summary"]
+    assert summary["opportunity"].is_monotonic_decreasing
+    # The customer column agrees with the lists: a customer's next best group is one it is a candidate for.
+    merged = lists.merge(c[["customer_id", "next_best_group"]], on="customer_id")
+    assert merged.groupby("customer_id").apply(lambda g: g["next_best_group"].iloc[0] in set(g["product_group"]),
+                                               include_groups=False).all()
+
+
+def test_chapter_says_what_to_map_without_product_groups(small_run):
+    import dataclasses
+
+    from toolkit.views import products as view
+
+    run = dataclasses.replace(small_run, frames={k: v for k, v in small_run.frames.items()
+                                                 if not k.startswith("products_")})
+    data = view.chapter_data(run)
+    assert "transactions.columns.product_group" in view.intro(run, data)
+    assert (view.groups_section(run, data), view.mix_section(run, data), view.blueprint_section(run, data),
+            view.white_space_section(run, data)) == ("", "", "", "")
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory, demo_small):
+    from conftest import demo_params, write_params
+
+    from toolkit.params import load_params
+    from toolkit.pipeline import analyse
+
+    folder = tmp_path_factory.mktemp("products_run")
+    return analyse(load_params(write_params(folder, demo_params(demo_small, folder / "out", "demo.yaml"))))
