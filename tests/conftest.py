@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,48 @@ def copy_tree(src: Path, dst: Path) -> Path:
     """Copy a folder (for tests that damage a copy)."""
     shutil.copytree(src, dst)
     return dst
+
+
+def only_chapters(*keys: str) -> dict[str, bool]:
+    """A ``chapters:`` params value that switches every chapter off except ``keys``.
+
+    Tests of the report machinery (locks, faults, overwrite rules, bad input) need a real run,
+    not all fourteen chapters: two chapters keep them quick.
+    """
+    from toolkit.report import chapters
+
+    known = {c.key for c in chapters()}
+    assert set(keys) <= known, set(keys) - known
+    return {key: key in keys for key in sorted(known)}
+
+
+# The machinery tests' default: the first two chapters (the second is the one fault tests break).
+FEW_CHAPTERS = ("quality", "pyramid")
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    """One full demo report (every chapter, HTML and PDF) and the progress lines its run printed."""
+
+    out: Path
+    messages: tuple[str, ...]
+
+
+# Names that test escaping and page width in the shared reports.
+DEMO_CLIENTS = {"nl": 'Demo "BV" <script>alert(1)</script>',
+                "en": "A client with a very, very long name that could run over the edge of the page Ltd"}
+
+
+@pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory, demo_data) -> dict[str, DemoReport]:
+    """The full demo report in Dutch and English, built once per session and shared by chapter tests."""
+    from toolkit.report import run_report
+
+    reports = {}
+    for lang, name in (("nl", "demo.yaml"), ("en", "demo-en.yaml")):
+        folder = tmp_path_factory.mktemp(f"demo_{lang}")
+        data = demo_params(demo_data, folder / "out", name, client=DEMO_CLIENTS[lang])
+        messages: list[str] = []
+        out = run_report(write_params(folder, data, name), progress=messages.append)
+        reports[lang] = DemoReport(out, tuple(messages))
+    return reports

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -13,8 +12,6 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-import yaml
-from conftest import ROOT, write_params
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -225,42 +222,10 @@ def test_every_customer_gets_one_known_action(rows):
 
 # --- end to end: the four chapters in a real report, in both languages -------------------------------
 
-CHAPTER_NOTEBOOKS = ("03-rfm.ipynb", "04-profitability.ipynb", "05-migration.ipynb", "13-actions.ipynb")
-
-
-def _point_at(data: object, folder: Path) -> object:
-    """The params mapping with every ``../data/demo/<file>`` path pointing at ``folder`` (or the project's copy)."""
-    if isinstance(data, dict):
-        out = {}
-        for k, v in data.items():
-            if k == "path" and isinstance(v, str) and v.startswith("../data/demo/"):
-                name = v.removeprefix("../data/demo/")
-                v = str(folder / name) if (folder / name).exists() else str(ROOT / "data" / "demo" / name)
-            out[k] = _point_at(v, folder)
-        return out
-    return data
-
-
 @pytest.fixture(scope="module")
-def issue3_reports(tmp_path_factory, demo_small) -> dict[str, Path]:
-    from toolkit.report import run_report
-
-    base = tmp_path_factory.mktemp("issue3")
-    notebooks = base / "notebooks"
-    notebooks.mkdir()
-    for name in CHAPTER_NOTEBOOKS:
-        shutil.copy(ROOT / "notebooks" / name, notebooks / name)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("KLANTPIRAMIDE_NOTEBOOKS", str(notebooks))
-    out = {}
-    try:
-        for lang, name in (("nl", "demo.yaml"), ("en", "demo-en.yaml")):
-            data = _point_at(yaml.safe_load((ROOT / "params" / name).read_text(encoding="utf-8")), demo_small)
-            data["output_dir"] = str(base / f"out-{lang}")
-            out[lang] = run_report(write_params(base, data, name))
-    finally:
-        mp.undo()
-    return out
+def issue3_reports(demo_reports) -> dict[str, Path]:
+    """The shared full demo reports (conftest), one per language."""
+    return {lang: report.out for lang, report in demo_reports.items()}
 
 
 @pytest.mark.e2e

@@ -604,26 +604,14 @@ def test_households_table_overrides_and_reports_unmatched_keys(tmp_path, demo_sm
 # --- end to end: the three chapters of issue 5 in a real report, both languages --------------------------
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("name", ["demo.yaml", "demo-en.yaml"])
-def test_who_and_where_chapters_render(name, tmp_path, demo_small, monkeypatch):
-    import shutil
-
-    from conftest import ROOT
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_who_and_where_chapters_render(lang, demo_reports):
+    # The shared full demo reports (conftest); page overflow is checked on them in test_report.
     from pypdf import PdfReader
-    from test_report import _overflowing_boxes
 
-    from toolkit.report import render_document, run_report
-
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    for nb in ("10-personas.ipynb", "11-geo.ipynb", "12-products.ipynb"):
-        shutil.copy(ROOT / "notebooks" / nb, notebooks / nb)
-    monkeypatch.setenv("KLANTPIRAMIDE_NOTEBOOKS", str(notebooks))
-    params = write_params(tmp_path, demo_params(demo_small, tmp_path / "out", name), name)
-    out = run_report(params)
+    out = demo_reports[lang].out
     html = (out / "report.html").read_text(encoding="utf-8")
     text = "\n".join(page.extract_text() for page in PdfReader(out / "report.pdf").pages)
-    lang = "nl" if name == "demo.yaml" else "en"
     expected = {
         "nl": ["Wie de klanten zijn", "Waar de klanten zitten", "Wat de klanten kopen", "Wat opvalt", "Witte vlekken",
                "Verzorgingsgebied", "Blauwdruk van de toplagen", "Witte ruimte", "per 1.000 huishoudens"],
@@ -637,7 +625,6 @@ def test_who_and_where_chapters_render(name, tmp_path, demo_small, monkeypatch):
             assert dutch not in text, dutch
     assert 'class="kp-failed"' not in html and "Traceback" not in html
     assert html.count("<svg") >= 12  # maps, heat maps, blueprint, white space, distance bands, persona charts
-    assert not _overflowing_boxes(render_document(html, out))
     customers = pd.read_csv(out / "customers.csv", dtype=str)
     for col in ("pc4", "region", "postcode_status", "distance_km", "top_product_group", "product_groups",
                 "next_best_group", "next_best_index", "age_band", "online_share"):

@@ -34,7 +34,7 @@ import pandas as pd
 
 from toolkit import __version__
 from toolkit.errors import ReportError
-from toolkit.i18n import esc, fmt_date, t
+from toolkit.i18n import TEXTS, esc, fmt_date, t
 from toolkit.params import PERSONAL_FIELDS, RunParams, load_params
 from toolkit.pipeline import RunResults, analyse
 from toolkit.segments import key_figures
@@ -214,6 +214,14 @@ def _logo_html(params: RunParams) -> str:
     return f'<img class="logo" alt="" src="data:{mime};base64,{data}">'
 
 
+def _howto_html(key: str, lang: str) -> str:
+    """The chapter's "how to read this" box (empty for a chapter without one)."""
+    if f"howto.{key}" not in TEXTS:
+        return ""
+    return (f'<aside class="kp-howto"><p class="kp-howto-title">{esc(t("howto.title", lang))}</p>'
+            f'<p>{esc(t("howto." + key, lang))}</p></aside>')
+
+
 def assemble_html(results: RunResults, bodies: list[tuple[Chapter, str, str | None]]) -> str:
     """One HTML document: title page, contents, numbered chapters.
 
@@ -235,7 +243,8 @@ def assemble_html(results: RunResults, bodies: list[tuple[Chapter, str, str | No
         if error:
             body = f'<div class="kp-failed">{esc(t("report.chapter_failed", lang, error=error))}</div>'
         chapters.append(f'<section class="chapter" id="ch-{c.key}"><h1 class="chapter-title">'
-                        f'<span class="num">{i}</span> {esc(t("chapter." + c.key, lang))}</h1>{body}</section>')
+                        f'<span class="num">{i}</span> {esc(t("chapter." + c.key, lang))}</h1>'
+                        f'{_howto_html(c.key, lang) if not error else ""}{body}</section>')
     consultant = (f'<p class="meta"><span>{esc(t("report.prepared_by", lang))}</span> {esc(p.consultant)}</p>'
                   if p.consultant else "")
     title = t("report.title", lang)

@@ -142,7 +142,7 @@ def seasonality_by_weekday(transactions: pd.DataFrame | ibis.Table, *, reference
     orders = _orders(window)
     counts = orders.group_by(weekday=orders.date.day_of_week.index()).aggregate(orders=orders.count()).to_pandas()
     calendar = pd.date_range(first, reference_date, freq="D")
-    days = pd.Series(calendar.dayofweek).value_counts().reindex(range(7), fill_value=0)
+    days = pd.Series(calendar.day_of_week).value_counts().reindex(range(7), fill_value=0)
     out = pd.DataFrame({"weekday": range(7), "days": days.to_numpy()})
     out = out.merge(revenue, on="weekday", how="left").merge(counts, on="weekday", how="left")
     out["revenue"] = out["revenue"].astype("float64").fillna(0.0)
@@ -210,7 +210,7 @@ def best_moment(transactions: pd.DataFrame | ibis.Table, segments: pd.DataFrame,
     by_day = j.group_by(["segment", j.date.day_of_week.index().name("weekday")]).aggregate(
         orders=j.count()).to_pandas()
     customers = j.group_by("segment").aggregate(customers=j.customer_id.nunique()).to_pandas()
-    calendar = pd.Series(pd.date_range(first, reference_date, freq="D").dayofweek).value_counts()
+    calendar = pd.Series(pd.date_range(first, reference_date, freq="D").day_of_week).value_counts()
     rows = []
     for name in pd.unique(segments[segment].astype("string").dropna()):
         m = by_month[by_month["segment"] == name].set_index("month")["orders"].reindex(range(1, 13), fill_value=0)

@@ -114,7 +114,7 @@ def figure_svg(fig: Figure | Axes) -> str:
     figure = getattr(fig, "figure", fig)
     buf = io.StringIO()
     # A fixed salt makes element ids, and so the SVG bytes, the same on every run.
-    with plt.rc_context({"svg.hashsalt": "klantpiramide", "svg.fonttype": "path"}):
+    with plt.rc_context({"svg.hashsalt": "klantpiramide", "svg.fonttype": "none"}):
         figure.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(figure)
     svg = _SVG_PROLOG.sub("", buf.getvalue(), count=1)

@@ -71,10 +71,13 @@ def findings(run: RunResults, flows: pd.DataFrame, matrix: pd.DataFrame) -> str:
     return bullets(items, css_class="kp-list key-figures")
 
 
-def matrix_table(run: RunResults, matrix: pd.DataFrame) -> str:
-    """The migration matrix: customers by earlier state (rows) and later state (columns), with totals."""
+def matrix_table(run: RunResults, matrix: pd.DataFrame, labels: tuple[str, str] | None = None) -> str:
+    """The migration matrix: customers by earlier state (rows) and later state (columns), with totals.
+
+    ``labels`` names the two periods (default: the run's migration periods).
+    """
     lang = run.lang
-    earlier, later = window_labels(run)
+    earlier, later = labels or window_labels(run)
     grid = (matrix.pivot(index="layer_earlier", columns="layer_later", values="customers")
             .reindex(index=list(EARLIER_STATES), columns=list(LATER_STATES)).fillna(0).astype(int))
     rows = [[_state(s, lang)] + [fmt_int(v, lang) for v in grid.loc[s]] + [fmt_int(grid.loc[s].sum(), lang)]
