@@ -95,7 +95,8 @@ def test_clean_removes_intermediate_data_only(small_params, tmp_path):
     assert (out / "work" / "notebooks").is_dir()
     removed = clean_output(out)
     assert [p.name for p, _ in removed] == ["work"] and removed[0][1] > 0
-    assert sorted(p.name for p in out.iterdir()) == ["customers.csv", "manifest.json", "report.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["contact_plan.csv", "contact_plan.xlsx", "customers.csv",
+                                                     "manifest.json", "report.html", "whitespace"]
     with pytest.raises(ReportError, match="not a Klantpiramide output folder"):
         clean_output(tmp_path)
 

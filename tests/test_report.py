@@ -14,6 +14,7 @@ import nbformat
 import openpyxl
 import pandas as pd
 import pytest
+import yaml
 from conftest import FEW_CHAPTERS, ROOT, demo_params, only_chapters, write_params
 from pypdf import PdfReader
 
@@ -61,8 +62,9 @@ def test_progress_names_every_chapter(demo_reports):
 
 
 def test_outputs_exist(demo_nl):
-    assert sorted(p.name for p in demo_nl.iterdir()) == ["customers.csv", "manifest.json", "report.html",
-                                                         "report.pdf", "work"]
+    assert sorted(p.name for p in demo_nl.iterdir()) == ["contact_plan.csv", "contact_plan.xlsx", "customers.csv",
+                                                         "manifest.json", "report.html", "report.pdf", "whitespace",
+                                                         "work"]
     assert not list(demo_nl.parent.glob(".out.*")), "no staging or failed folder is left behind"
 
 
@@ -77,7 +79,10 @@ def test_manifest_reconciles_and_records_everything(demo_nl, demo_data):
     assert m["reference_date"] == "2025-12-31"
     assert m["period"] == {"first_day": "2025-01-01", "last_day": "2025-12-31", "previous_first_day": "2024-01-01",
                            "months": 12}
-    assert [c["status"] for c in m["chapters"]] == ["ok", "ok"]
+    from toolkit.report import chapters
+
+    assert [c["key"] for c in m["chapters"]] == [c.key for c in chapters()]
+    assert {c["status"] for c in m["chapters"]} == {"ok"}
     assert {"pandas", "duckdb", "papermill", "nbconvert", "weasyprint"} <= set(m["environment"]["packages"])
     for name in ("report.html", "report.pdf", "customers.csv"):
         assert m["outputs"][name] == hashlib.sha256((demo_nl / name).read_bytes()).hexdigest()
@@ -118,7 +123,7 @@ def test_html_holds_the_pyramid_table_and_no_code(demo_nl):
         assert cells in html, cells
         assert fmt_pct(row["revenue_share"], "nl") in html
     assert "Kerncijfers" in html and "Pareto" in html and "Aansluiting van de omzet" in html
-    for code in ("open_run(", "import ", "show(views", "params_path", "Traceback"):
+    for code in ("open_run(", "import toolkit", "from toolkit", "show(view", "params_path", "Traceback"):
         assert code not in html
     assert "<script" not in html, "the client name must be escaped and no script shipped"
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -223,6 +228,13 @@ def test_failing_chapter_keeps_previous_report(small_params, tmp_path, monkeypat
     assert json.loads((out / "manifest.json").read_text())["chapters"][1]["status"] == "failed"
 
 
+def _box_text(box) -> str:
+    """The text inside a layout box (to say which table or paragraph overflows)."""
+    if hasattr(box, "text"):
+        return box.text
+    return " ".join(filter(None, (_box_text(c) for c in getattr(box, "children", []))))
+
+
 def _overflowing_boxes(document) -> list[str]:
     """Tables, figures and text blocks whose right edge passes the page's text area (WeasyPrint layout)."""
     problems = []
@@ -236,7 +248,7 @@ def _overflowing_boxes(document) -> list[str]:
             tag = getattr(b, "element_tag", "")
             if tag in ("table", "figure", "p", "svg", "li") and b.position_x + b.margin_width() > right + 0.5:
                 problems.append(f"page {number}: <{tag}> ends at {b.position_x + b.margin_width():.0f}px "
-                                f"> {right:.0f}px")
+                                f"> {right:.0f}px: {_box_text(b)[:60]!r}")
     return problems
 
 
@@ -267,3 +279,32 @@ def test_branding_chapter_switches_and_key_figures(small_params, tmp_path):
     assert 0 < manifest["key_figures"]["top20_revenue_share"] < 1
     with pytest.raises(ReportError, match=re.escape("chapters: 'pyramide' is not a chapter. Did you mean 'pyramid'?")):
         run_report(small_params(chapters={"pyramide": False}), pdf=False)
+
+
+def test_exports_are_listed_in_the_manifest_and_hold_no_personal_data(demo_nl, demo_data):
+    from toolkit.actions import PLAN_COLUMNS
+
+    customers = pd.read_csv(demo_nl / "customers.csv", dtype={"customer_id": str})
+    plan = pd.read_csv(demo_nl / "contact_plan.csv", dtype={"customer_id": str})
+    assert plan.columns[:len(PLAN_COLUMNS)].tolist() == list(PLAN_COLUMNS)
+    assert sorted(plan["customer_id"]) == sorted(customers["customer_id"])
+    lists = sorted(p.name for p in (demo_nl / "whitespace").iterdir())
+    summary = pd.read_parquet(demo_nl / "work" / "frames" / "products_whitespace_summary.parquet")
+    assert len(lists) == (summary["candidates"] > 0).sum() and all(n.startswith("whitespace_") for n in lists)
+    outputs = json.loads((demo_nl / "manifest.json").read_text())["outputs"]
+    for name in ("contact_plan.csv", "contact_plan.xlsx", *(f"whitespace/{n}" for n in lists)):
+        assert outputs[name] == hashlib.sha256((demo_nl / name).read_bytes()).hexdigest(), name
+    values = personal_values(demo_data / "customers.xlsx")
+    for path in [demo_nl / "contact_plan.csv", *(demo_nl / "whitespace").iterdir()]:
+        text = path.read_text(encoding="utf-8")
+        assert not [v for v in values if v in text], path
+
+
+def test_exports_of_an_earlier_run_do_not_linger(small_params, tmp_path):
+    out = run_report(small_params(), pdf=True)
+    assert (out / "whitespace").is_dir() and (out / "report.pdf").is_file()
+    data = yaml.safe_load(small_params().read_text(encoding="utf-8"))
+    del data["transactions"]["columns"]["product_group"]  # no product groups: no white space
+    run_report(write_params(tmp_path, data), pdf=False)
+    assert not (out / "whitespace").exists() and not (out / "report.pdf").exists()
+    assert (out / "contact_plan.csv").is_file()

@@ -26,13 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import ibis
 import pandas as pd
 
 from toolkit.errors import DataError
 
 if TYPE_CHECKING:
     import duckdb
-    import ibis
 
     from toolkit.engine import Period
     from toolkit.params import RunParams
@@ -58,6 +58,9 @@ class AnalysisContext:
         The customer master (canonical columns) when one is mapped.
     notes : list of dict
         Findings for the report (``code`` plus values; a ``warn.<code>`` text must exist).
+    local : bool
+        True when ``lines`` live in ``con`` (the file backend); False when they stay in
+        the client's engine (PostgreSQL, Spark, a DuckDB database file).
     """
 
     params: RunParams
@@ -68,6 +71,22 @@ class AnalysisContext:
     work_dir: Path
     master: ibis.Table | None = None
     notes: list[dict[str, Any]] = field(default_factory=list)
+    local: bool = True
+
+    def input_table(self, name: str) -> ibis.Table | None:
+        """An extra input read into ``con`` (e.g. the contacts file) as a table that joins with ``lines``.
+
+        On a remote engine the (small) table travels there as an in-memory table. None
+        when ``con`` has no such table.
+        """
+        if name not in {r[0] for r in self.con.execute("SHOW TABLES").fetchall()}:
+            return None
+        if self.local:
+            return ibis.duckdb.from_connection(self.con).table(name)
+        frame = self.con.table(name).df()
+        # Only the canonical columns: bookkeeping columns (``_row``, ``_date_raw``) may be all-null,
+        # which some engines cannot type.
+        return ibis.memtable(frame[[c for c in frame.columns if not c.startswith("_")]])
 
     def note(self, code: str, **values: Any) -> None:
         """Record a finding to show in the report (text key ``warn.<code>``)."""

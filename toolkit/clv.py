@@ -629,11 +629,11 @@ def value_by_tenure(transactions: pd.DataFrame | ibis.Table, *, reference_date: 
     new = acq.filter(acq.new_customer).select(cid="customer_id", first="first_purchase")
     max_years = max(1, math.ceil((reference_date - data_first).days / 365.25))
     after = ibis.date(reference_date + dt.timedelta(days=1))
-    new = new.mutate(complete=sum((plus_months(new.first, 12 * k) <= after).cast("int64")
+    new = new.mutate(complete=sum(ibis.ifelse(plus_months(new.first, 12 * k) <= after, 1, 0)
                                   for k in range(1, max_years + 1)))
     counts = new.group_by("complete").aggregate(n=new.count()).to_pandas()
     j = lines.join(new, lines.customer_id == new.cid)
-    year = 1 + sum((j.date >= plus_months(j.first, 12 * k)).cast("int64") for k in range(1, max_years + 1))
+    year = 1 + sum(ibis.ifelse(j.date >= plus_months(j.first, 12 * k), 1, 0) for k in range(1, max_years + 1))
     j = j.mutate(tenure_year=year)
     j = j.filter(j.tenure_year <= j.complete)
     sums = j.group_by("tenure_year").aggregate(revenue=j.amount.sum().cast("float64"),

@@ -238,7 +238,8 @@ def period_number(dates: ibis.Value, reference_date: dt.date, months: int) -> ib
     """
     ref = pd.Timestamp(reference_date)
     last_day = 31 if ref.is_month_end else ref.day
-    key = dates.year() * 12 + dates.month() + (dates.day() > last_day).cast("int64")
+    # ifelse, not a boolean cast: PostgreSQL cannot cast boolean to bigint.
+    key = dates.year() * 12 + dates.month() + ibis.ifelse(dates.day() > last_day, 1, 0)
     offset = ref.year * 12 + ref.month - key
     return ibis.ifelse(offset < 0, -1, offset // months)
 
@@ -368,7 +369,8 @@ def acquisition(lines: ibis.Table, master: ibis.Table | None = None, *, data_fir
 
 
 def _count(condition: ibis.Value) -> ibis.Value:
-    return condition.cast("int64").sum()
+    # ifelse, not a boolean cast: PostgreSQL cannot cast boolean to bigint.
+    return ibis.ifelse(condition, 1, 0).sum()
 
 
 def churn_by_period(transactions: pd.DataFrame | ibis.Table, *, reference_date: dt.date,

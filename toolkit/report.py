@@ -42,8 +42,10 @@ from toolkit.sources import file_sha256
 
 Progress = Callable[[str], None]
 
-#: Files a run writes into ``output_dir`` (plus the ``work/`` folder).
+#: Files a run writes into ``output_dir`` (plus the ``work/`` folder and :data:`EXPORTS`).
 OUTPUT_FILES = ("report.html", "report.pdf", "customers.csv", "manifest.json")
+#: Exports a run writes when its analyses produced them: the contact plan, the white-space lists.
+EXPORTS = ("contact_plan.xlsx", "contact_plan.csv", "whitespace")
 #: Packages whose versions the manifest records.
 RECORDED_PACKAGES = ("pandas", "numpy", "duckdb", "pyarrow", "openpyxl", "matplotlib", "papermill", "nbconvert",
                      "nbclient", "ipykernel", "weasyprint", "pydantic", "pyyaml")
@@ -509,19 +511,60 @@ def output_lock(output: Path) -> Iterator[None]:
         handle.close()
 
 
-def _install(staging: Path, output: Path) -> None:
-    """Move the finished files from ``staging`` into ``output``, each replace atomic."""
-    output.mkdir(parents=True, exist_ok=True)
-    old_work = output / "work"
-    if old_work.exists():
-        trash = output / f".work-old-{os.getpid()}"
-        old_work.rename(trash)
+def _write_run_exports(results: RunResults, staging: Path) -> list[Path]:
+    """``customers.csv`` and :func:`write_exports` into the staging folder; the exports written."""
+    export_results_customers(results, staging / "customers.csv")
+    return write_exports(results, staging)
+
+
+def write_exports(results: RunResults, folder: Path) -> list[Path]:
+    """Write the contact plan and the white-space lists the run computed into ``folder``.
+
+    Returns the files written (none when the analyses behind them did not run).
+    """
+    from toolkit.actions import write_contact_plan
+    from toolkit.products import write_whitespace_lists
+
+    written: list[Path] = []
+    plan = results.frames.get("contact_plan")
+    if plan is not None and not plan.empty:
+        written += write_contact_plan(plan, folder, lang=results.lang)
+    written += write_whitespace_lists(results.frames, folder / "whitespace")
+    return written
+
+
+def _replace_folder(new: Path, target: Path) -> None:
+    """Put folder ``new`` in the place of ``target`` (an older one is moved aside, then removed)."""
+    if target.exists():
+        trash = target.parent / f".{target.name}-old-{os.getpid()}"
+        target.rename(trash)
         shutil.rmtree(trash, ignore_errors=True)
-    (staging / "work").rename(old_work)
-    # manifest.json last: its presence marks a complete report.
+    if new.exists():
+        new.rename(target)
+
+
+def _install(staging: Path, output: Path) -> None:
+    """Move the finished files from ``staging`` into ``output``, each replace atomic.
+
+    Exports of an earlier run that this run did not write (e.g. the white-space list of a
+    product group that is gone) are removed, so the folder always holds one run.
+    """
+    output.mkdir(parents=True, exist_ok=True)
+    _replace_folder(staging / "work", output / "work")
+    for name in EXPORTS:
+        if (staging / name).is_dir() or (output / name).is_dir():
+            _replace_folder(staging / name, output / name)
+        elif (staging / name).exists():
+            os.replace(staging / name, output / name)
+        else:
+            (output / name).unlink(missing_ok=True)
+    # manifest.json last: its presence marks a complete report. A report.pdf of an earlier run
+    # does not stay beside the HTML of a run without PDF.
     for name in OUTPUT_FILES:
         if (staging / name).exists():
             os.replace(staging / name, output / name)
+        else:
+            (output / name).unlink(missing_ok=True)
     shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -579,7 +622,12 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
         for f in work.glob("*.utf8.csv"):
             f.unlink()
         results.save(work)
+        # The exports need only the results: write them while the chapters' kernels run.
+        exports_pool = ThreadPoolExecutor(max_workers=1)
+        exports = exports_pool.submit(_write_run_exports, results, staging)
+        exports_pool.shutdown(wait=False)
         chapter_results = _run_chapters(params_file, work, say, selected_chapters(params))
+        exported = exports.result()
         failed = [c for c in chapter_results if c.error]
         if failed and not keep_going:
             kept = output.parent / f".{output.name}.failed"
@@ -606,13 +654,15 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
             write_pdf(html, staging / "report.pdf", base_url=work)
             timings["pdf"] = time.perf_counter() - t0
             say(f"report.pdf written in {timings['pdf']:.1f} s")
-        export_results_customers(results, staging / "customers.csv")
         timings["total"] = time.perf_counter() - t_start
         outputs = {name: staging / name for name in OUTPUT_FILES if name != "manifest.json"}
+        outputs |= {str(path.relative_to(staging)): path for path in exported}
         manifest = build_manifest(results, chapter_results, outputs, messages, timings)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         _install(staging, output)
     except BaseException:
+        if "exports" in locals():
+            exports.cancel() or exports.exception()  # wait for the writer before removing its folder
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -641,6 +691,17 @@ def selected_chapters(params: RunParams) -> tuple[Chapter, ...]:
     return tuple(c for c in available if params.chapters.get(c.key, True))
 
 
+def chapter_workers() -> int:
+    """Chapters executed at once: one more than the cores (a kernel waits while it starts), at most 3.
+
+    ``KLANTPIRAMIDE_WORKERS`` overrides it (e.g. 1 on a machine short of memory).
+    """
+    own = os.environ.get("KLANTPIRAMIDE_WORKERS", "")
+    if own.isdigit() and int(own) > 0:
+        return int(own)
+    return min(3, (os.cpu_count() or 1) + 1)
+
+
 def _run_chapters(params_file: Path, work: Path, say: Progress, todo: tuple[Chapter, ...]) -> list[ChapterResult]:
     total = len(todo)
     done: list[ChapterResult] = []
@@ -652,8 +713,7 @@ def _run_chapters(params_file: Path, work: Path, say: Progress, todo: tuple[Chap
         done.append(result)
         return result
 
-    # Kernels start slowly and mostly wait on I/O: two chapters at a time use both cores.
-    with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
+    with ThreadPoolExecutor(max_workers=chapter_workers()) as pool:
         return list(pool.map(one, todo))
 
 

@@ -26,8 +26,7 @@ CONTACTS_TABLE = "contacts"
 
 def contacts_table(ctx: AnalysisContext) -> ibis.Table | None:
     """The run's contacts (``customer_id, date[, type]``) when a contacts file is mapped and read."""
-    names = {r[0] for r in ctx.con.execute("SHOW TABLES").fetchall()}
-    return ibis.duckdb.from_connection(ctx.con).table(CONTACTS_TABLE) if CONTACTS_TABLE in names else None
+    return ctx.input_table(CONTACTS_TABLE)
 
 
 def _read_contacts(ctx: AnalysisContext) -> pd.DataFrame:
@@ -39,7 +38,7 @@ def _read_contacts(ctx: AnalysisContext) -> pd.DataFrame:
                         dates=["date"], work_dir=ctx.work_dir)
     if report.rows_excluded:
         ctx.note("contacts_excluded", rows=report.rows_excluded, file=Path(path).name)
-    contacts = ibis.duckdb.from_connection(ctx.con).table(CONTACTS_TABLE)
+    contacts = ctx.input_table(CONTACTS_TABLE)
     p = ctx.period
     in_period = contacts.filter(contacts.date > ibis.date(p.start), contacts.date <= ibis.date(p.end))
     known = ctx.lines.select("customer_id").distinct()

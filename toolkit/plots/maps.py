@@ -223,7 +223,8 @@ def plot_choropleth(regions: object, column: str, *, lang: str = "nl", legend_ti
     classes = np.clip(np.searchsorted(limits, values, side="right"), 0, len(ramp) - 1)
     known = np.isfinite(values)
     colors = np.where(known, np.array(ramp, dtype=object)[classes], NO_DATA)
-    many = len(regions) > 1500  # thousands of polygons: rasterise the fill, keep text and legend vector
+    # Hundreds of polygons: rasterise the fill (printers and PDF viewers choke on the paths), keep text vector.
+    many = len(regions) > 150
     regions.plot(ax=ax, color=list(colors), edgecolor="white", linewidth=0.25 if many else 0.4, rasterized=many)
     if (~known).any():
         regions[~known].plot(ax=ax, facecolor="none", edgecolor="#BDBDBD", hatch="////", linewidth=0)

@@ -115,7 +115,8 @@ def figure_svg(fig: Figure | Axes) -> str:
     buf = io.StringIO()
     # A fixed salt makes element ids, and so the SVG bytes, the same on every run.
     with plt.rc_context({"svg.hashsalt": "klantpiramide", "svg.fonttype": "none"}):
-        figure.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        # dpi only sets the resolution of rasterised parts (dense map fills); lines and text stay vector.
+        figure.savefig(buf, format="svg", dpi=200, metadata={"Date": None, "Creator": None})
     plt.close(figure)
     svg = _SVG_PROLOG.sub("", buf.getvalue(), count=1)
     # Drop <metadata> blocks: they hold nothing a reader needs.

@@ -258,7 +258,7 @@ def white_spot_section(run: RunResults, geo: GeoChapter) -> str:
         header.append(t("geo.col.distance", lang))
     header += [t("geo.col.potential", lang), t("geo.col.potential_revenue", lang)]
     return out + table_html(header, rows, caption=t("geo.white_spots_caption", lang, n=len(rows)),
-                            css_class="kp-table first-nowrap")
+                            css_class="kp-table wide first-nowrap")
 
 
 def catchment_section(run: RunResults, geo: GeoChapter) -> str:
@@ -296,6 +296,6 @@ def catchment_section(run: RunResults, geo: GeoChapter) -> str:
               t("geo.col.buyers", lang), t("geo.col.revenue", lang), t("geo.col.penetration", lang),
               t("geo.col.revenue_hh", lang), t("geo.col.customer_share", lang), t("geo.col.cumulative", lang)]
     out += table_html(header, rows, caption=t("geo.bands_caption", lang), total=total,
-                      css_class="kp-table first-nowrap")
+                      css_class="kp-table wide first-nowrap")
     ax = plot_distance_bands(b, lang=lang)
     return out + figure_html(ax, t("geo.bands_figure_caption", lang))

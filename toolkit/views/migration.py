@@ -166,5 +166,5 @@ def upgrade_section(run: RunResults) -> str:
         sentence += t("migration.upgrade_margin", lang, gain=fmt_money(float(np.nansum(table["margin_gain"])), lang))
     return (heading(t("migration.upgrade", lang)) + paragraph(t("migration.upgrade_intro", lang, pct=pct))
             + table_html(header, rows, total=total, caption=t("migration.upgrade_caption", lang, pct=pct),
-                         css_class="kp-table first-nowrap")
+                         css_class="kp-table wide first-nowrap")
             + paragraph(sentence, "kp-lead"))

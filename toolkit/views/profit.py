@@ -142,7 +142,7 @@ def layers_section(run: RunResults) -> str:
               t("profit.col.cost_to_serve", lang), t("profit.col.profit", lang),
               t("profit.col.profit_per_customer", lang), t("profit.col.unprofitable", lang)]
     return heading(t("profit.by_layer", lang)) + table_html(header, rows, caption=t("profit.by_layer_caption", lang),
-                                                            total=total, css_class="kp-table first-nowrap")
+                                                            total=total, css_class="kp-table wide first-nowrap")
 
 
 def reason_text(codes: object, lang: str) -> str:
