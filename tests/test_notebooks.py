@@ -38,3 +38,23 @@ def test_notebook_is_clean_and_thin(path: Path):
         for node in ast.walk(ast.parse(cell.source)):
             assert not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.For | ast.While | ast.Lambda), \
                 f"{path.name}: analysis logic belongs in toolkit, not in the notebook ({type(node).__name__})"
+
+
+@pytest.mark.e2e
+def test_explore_notebook_runs_on_the_demo(tmp_path, demo_small):
+    """notebooks/explore.ipynb, executed by papermill as an analyst would, writes nothing into output_dir."""
+    import papermill
+    from conftest import demo_params, write_params
+
+    params = write_params(tmp_path, demo_params(demo_small, tmp_path / "out"), "demo.yaml")
+    executed = tmp_path / "explore.ipynb"
+    papermill.execute_notebook(str(ROOT / "notebooks" / "explore.ipynb"), str(executed),
+                               parameters={"params_path": str(params)}, cwd=str(ROOT / "notebooks"),
+                               progress_bar=False)
+    nb = nbformat.read(executed, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    # every frame cell showed a table, the chart cell an image
+    assert sum("text/html" in o.get("data", {}) for o in outputs) >= 15
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+    assert not (tmp_path / "out").exists()
