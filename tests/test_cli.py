@@ -63,6 +63,14 @@ def test_customers_fast_path(tmp_path):
                                           "first_purchase", "last_purchase"]
     assert frame.set_index("customer_id")["pyramid_layer"].to_dict() == {"1": "top", "2": "small", "3": "inactive"}
     assert out.read_text().splitlines()[1].startswith("1,top,A,100.00,30.00,1,2025-02-01,2025-02-01")
+    # the spine's columns only, with the same values as a full run's
+    from toolkit.params import load_params
+    from toolkit.pipeline import analyse
+
+    assert not {"rfm_segment", "profit", "clv", "action"} & set(frame.columns)
+    full = analyse(load_params(params)).customers
+    assert frame["pyramid_layer"].tolist() == full["pyramid_layer"].astype(str).tolist()
+    assert frame["revenue"].tolist() == full["revenue"].astype(float).round(2).tolist()
 
 
 def test_run_with_several_params_continues_past_a_failure(tmp_path, monkeypatch, capsys):

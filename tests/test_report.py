@@ -128,6 +128,7 @@ def test_html_holds_the_pyramid_table_and_no_code(demo_nl):
     assert "<script" not in html, "the client name must be escaped and no script shipped"
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert html.count("<svg") >= 3
+    assert "<img" not in html, "charts are inline SVG; no stray raster output of a notebook (no logo in the demo)"
     assert "http://" not in html.replace("http://www.w3.org", "")  # self-contained: no CDN
 
 

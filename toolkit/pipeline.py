@@ -166,7 +166,7 @@ def monthly_frame(lines: ibis.Table, *, has_margin: bool) -> pd.DataFrame:
 
 
 def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: Progress | None = None,
-            today: dt.date | None = None) -> RunResults:
+            today: dt.date | None = None, with_analyses: bool = True) -> RunResults:
     """Run the analysis for validated params: read, check, aggregate, segment.
 
     Parameters
@@ -179,6 +179,9 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
         Called with a short message after each step.
     today : date, optional
         For tests: lines after this date count as ``date_in_future``.
+    with_analyses : bool, default True
+        False computes only the customer table of the pyramid (the ``customers``
+        fast path): none of the analyses in :mod:`toolkit.analyses` runs.
 
     Returns
     -------
@@ -191,7 +194,7 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
     """
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
-    analyses = registered()
+    analyses = registered() if with_analyses else []
     with tempfile.TemporaryDirectory(prefix="klantpiramide-") as tmp:
         work = Path(work_dir) if work_dir else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)

@@ -719,14 +719,18 @@ def _run_chapters(params_file: Path, work: Path, say: Progress, todo: tuple[Chap
 
 def write_customers(params_path: str | os.PathLike, out: str | os.PathLike, *,
                     progress: Progress | None = None) -> tuple[Path, RunResults]:
-    """The fast path: validate, analyse and write only the customer table (no notebooks).
+    """The fast path: validate, read, aggregate and write the pyramid's customer table (no notebooks).
+
+    Only the spine's columns (layer, ABC class, revenue, margin, orders, dates, previous
+    period, master columns): the analyses (RFM, CLV, geo, …) that ``run`` adds are skipped,
+    so this scales to the largest files.
 
     Returns
     -------
     (Path, RunResults)
     """
     params = load_params(params_path)
-    results = analyse(params, progress=progress)
+    results = analyse(params, progress=progress, with_analyses=params.pyramid_basis == "profit")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")

@@ -8,11 +8,15 @@ readers and in greyscale print.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 
 import matplotlib
 
-matplotlib.use("Agg")  # headless: reports are rendered without a display
+# Headless for scripts and the report; in a Jupyter kernel keep its inline backend so an analyst
+# sees the charts (report chapters close every figure after turning it into SVG).
+if "ipykernel" not in sys.modules:
+    matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
