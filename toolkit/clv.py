@@ -83,9 +83,12 @@ def rfm_summary_expr(lines: ibis.Table, *, observation_end: dt.date, time_unit: 
     if time_unit not in DAYS_PER_UNIT:
         raise DataError(f"time_unit '{time_unit}' is not one of {', '.join(DAYS_PER_UNIT)}.")
     days = purchase_days(lines.filter(lines.date <= ibis.date(observation_end)))
+    # Day amounts are whole cents: summed as decimals the total is exact, so it does not depend on the
+    # order in which a parallel engine adds floats (re-runs must give byte-identical customers.csv).
+    cents = days.amount.cast("decimal(18, 2)")
     per = days.group_by("customer_id").aggregate(
-        n=days.count(), first=days.date.min(), last=days.date.max(), total=days.amount.sum(),
-        first_amount=days.amount.argmin(days.date))
+        n=days.count(), first=days.date.min(), last=days.date.max(), total=cents.sum(),
+        first_amount=cents.argmin(days.date))
     unit = DAYS_PER_UNIT[time_unit]
     return per.select(
         customer_id=per.customer_id.cast("string"),
