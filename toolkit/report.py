@@ -623,10 +623,9 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
             f.unlink()
         results.save(work)
         # The exports need only the results: write them while the chapters' kernels run.
-        exports_pool = ThreadPoolExecutor(max_workers=1)
-        exports = exports_pool.submit(_write_run_exports, results, staging)
-        exports_pool.shutdown(wait=False)
-        chapter_results = _run_chapters(params_file, work, say, selected_chapters(params))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            exports = pool.submit(_write_run_exports, results, staging)
+            chapter_results = _run_chapters(params_file, work, say, selected_chapters(params))
         exported = exports.result()
         failed = [c for c in chapter_results if c.error]
         if failed and not keep_going:
@@ -661,8 +660,6 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         _install(staging, output)
     except BaseException:
-        if "exports" in locals():
-            exports.cancel() or exports.exception()  # wait for the writer before removing its folder
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
         raise

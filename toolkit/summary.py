@@ -31,7 +31,7 @@ from toolkit.geo import default_target, penetration_by_region, white_spots
 from toolkit.lifecycle import channel_summary
 from toolkit.migration import migration_matrix, upgrade_scenario
 from toolkit.profit import whale_summary
-from toolkit.segments import BUYING_LAYERS, LAYERS, key_figures, pyramid_summary
+from toolkit.segments import key_figures, pyramid_summary
 
 if TYPE_CHECKING:
     from toolkit.pipeline import RunResults
@@ -326,10 +326,5 @@ def layer_changes(earlier: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
     return migration_matrix(states[moved])
 
 
-def layer_counts(frame: pd.DataFrame) -> pd.Series:
-    """Customers per pyramid layer, every layer present (0 where empty)."""
-    return frame["pyramid_layer"].astype(str).value_counts().reindex(list(LAYERS), fill_value=0)
-
-
-__all__ = ["BUYING_LAYERS", "COMPARED_FIGURES", "FINDINGS", "EarlierRun", "earlier_run", "key_figure_changes",
-           "layer_changes", "layer_counts", "summary_findings"]
+__all__ = ["COMPARED_FIGURES", "FINDINGS", "EarlierRun", "earlier_run", "key_figure_changes", "layer_changes",
+           "summary_findings"]
