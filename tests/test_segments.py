@@ -300,3 +300,29 @@ def test_customer_table_is_deterministic_and_complete(frame):
     b = customer_table(frame.sample(frac=1, random_state=1), period=PERIOD)
     pd.testing.assert_frame_equal(a, b)
     assert sorted(a["customer_id"]) == sorted(frame["customer_id"])
+
+
+def natural_key(ids: list[str]):
+    """The documented id order, written plainly: as numbers (then text) when every id is digits."""
+    if all(i.isascii() and i.isdigit() and len(i) <= 30 for i in ids):
+        return lambda i: (len(i.lstrip("0")), i.lstrip("0"), i)
+    return lambda i: i.encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 10**25).map(str), st.from_regex(r"0{0,4}[0-9]{0,3}", fullmatch=True),
+                          st.text(min_size=1, max_size=3)), min_size=1, max_size=40, unique=True)
+       .filter(lambda ids: all(i != "" for i in ids)))
+def test_id_order_matches_a_plain_sort(ids):
+    expected = sorted(range(len(ids)), key=lambda k: natural_key(ids)(ids[k]))
+    order = id_order(pd.Series(ids, dtype="string"))
+    assert [ids[k] for k in np.argsort(order)] == [ids[k] for k in expected]
+
+
+@settings(max_examples=100, deadline=None)
+@given(customer_frames())
+def test_customer_table_order_is_layer_rank_id(frame):
+    table = customer_table(frame, period=PERIOD)
+    keys = list(zip(table["pyramid_layer"].cat.codes, table["basis_rank"].fillna(0).astype(int),
+                    table["customer_id"].map(natural_key(list(frame["customer_id"]))), strict=True))
+    assert keys == sorted(keys)

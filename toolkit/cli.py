@@ -120,8 +120,9 @@ def cmd_customers(args: argparse.Namespace) -> int:
     from toolkit.report import write_customers
 
     say = _progress()
-    out, results = write_customers(args.params, args.output, progress=say)
-    say(f"wrote {len(results.customers):,} customers to {out}")
+    out, counts = write_customers(args.params, args.output, progress=say)
+    say(f"wrote {sum(counts.values()):,} customers to {out}: " + ", ".join(
+        f"{layer} {n:,}" for layer, n in counts.items()))
     return 0
 
 

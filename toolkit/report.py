@@ -36,7 +36,7 @@ from toolkit import __version__
 from toolkit.errors import ReportError
 from toolkit.i18n import TEXTS, esc, fmt_date, t
 from toolkit.params import PERSONAL_FIELDS, RunParams, load_params
-from toolkit.pipeline import RunResults, analyse
+from toolkit.pipeline import RunResults, analyse, write_customers_file
 from toolkit.segments import key_figures
 from toolkit.sources import file_sha256
 
@@ -715,25 +715,35 @@ def _run_chapters(params_file: Path, work: Path, say: Progress, todo: tuple[Chap
 
 
 def write_customers(params_path: str | os.PathLike, out: str | os.PathLike, *,
-                    progress: Progress | None = None) -> tuple[Path, RunResults]:
+                    progress: Progress | None = None) -> tuple[Path, dict[str, int]]:
     """The fast path: validate, read, aggregate and write the pyramid's customer table (no notebooks).
 
     Only the spine's columns (layer, ABC class, revenue, margin, orders, dates, previous
     period, master columns): the analyses (RFM, CLV, geo, …) that ``run`` adds are skipped,
-    so this scales to the largest files.
+    and the customer rows stay in DuckDB (:func:`toolkit.pipeline.write_customers_file`),
+    so this scales to the largest files. A profit pyramid runs the analyses it needs.
 
     Returns
     -------
-    (Path, RunResults)
+    (Path, dict of str to int)
+        The file written and the customers per pyramid layer.
     """
     params = load_params(params_path)
-    results = analyse(params, progress=progress, with_analyses=params.pyramid_basis == "profit")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    export_results_customers(results, tmp)
-    os.replace(tmp, out)
-    return out, results
+    try:
+        if params.pyramid_basis == "profit":
+            results = analyse(params, progress=progress, with_analyses=True)
+            export_results_customers(results, tmp)
+            layers = results.customers["pyramid_layer"]
+            counts = {str(k): int(v) for k, v in layers.value_counts(sort=False).items()}
+        else:
+            counts = write_customers_file(params, tmp, progress=progress)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out, counts
 
 
 def params_summary(params: RunParams) -> str:

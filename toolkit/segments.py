@@ -63,25 +63,53 @@ def id_order(ids: pd.Series) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(ids.astype("string").to_numpy(dtype=object, na_value=""), type=pa.large_string())
+    # Straight from the Arrow buffers (a round trip through Python strings took ~1 s for 3.5M ids).
+    arr = pc.fill_null(pa.array(ids.astype("string"), type=pa.large_string()), "")
     n = len(arr)
     if n == 0:
         return np.empty(0, dtype=np.int64)
-    if pc.all(pc.match_substring_regex(arr, r"^[0-9]{1,30}$")).as_py():
-        # For digit strings, (length without leading zeros, that text) orders them as numbers.
-        stripped = pc.utf8_ltrim(arr, characters="0")
-        keys = pa.table({"n": pc.utf8_length(stripped), "s": stripped, "o": arr})
-        idx = pc.sort_indices(keys, sort_keys=[("n", "ascending"), ("s", "ascending"), ("o", "ascending")])
+    if pc.all(pc.ascii_is_decimal(arr)).as_py() and pc.max(pc.binary_length(arr)).as_py() <= 30:
+        stripped = pc.ascii_ltrim(arr, characters="0")
+        digits = pc.binary_length(stripped)
+        if pc.max(digits).as_py() <= 18:
+            # Fits int64: sort by the number, equal numbers by text ('009' < '09' < '9', so longest
+            # first, but '00' < '000'); numpy sorts integers ~4x faster than Arrow sorts strings.
+            value = pc.cast(pc.if_else(pc.equal(digits, 0), "0", stripped), pa.int64()).to_numpy()
+            length = pc.binary_length(arr).to_numpy()
+            idx = np.lexsort((np.where(value == 0, length, -length), value))
+        else:
+            # For digit strings, (length without leading zeros, that text) orders them as numbers.
+            keys = pa.table({"n": digits, "s": stripped, "o": arr})
+            idx = pc.sort_indices(keys, sort_keys=[("n", "ascending"), ("s", "ascending"), ("o", "ascending")])
     else:
         idx = pc.sort_indices(arr)
     order = np.empty(n, dtype=np.int64)
-    order[idx.to_numpy()] = np.arange(n, dtype=np.int64)
+    order[np.asarray(idx)] = np.arange(n, dtype=np.int64)
     return order
+
+
+def _inverse_ranks(order: np.ndarray) -> np.ndarray:
+    """Positions sorted by ``order`` (small non-negative integers): a bucket pass when they are distinct.
+
+    ``order`` is usually (a subset of) :func:`id_order` ranks, which are distinct, so
+    the sort is a counting pass (3.5M ids: 0.03 s instead of 0.3 s for ``argsort``).
+    """
+    n = len(order)
+    if n == 0 or order.min() < 0:
+        return np.argsort(order, kind="stable")
+    present = np.zeros(int(order.max()) + 1, dtype=np.int64)
+    present[order] = 1
+    dense = np.cumsum(present) - 1
+    if dense[-1] + 1 != n:  # repeated values: fall back to a stable sort
+        return np.argsort(order, kind="stable")
+    out = np.empty(n, dtype=np.int64)
+    out[dense[order]] = np.arange(n, dtype=np.int64)
+    return out
 
 
 def _ranked_positions(values: np.ndarray, order: np.ndarray) -> np.ndarray:
     """Row positions sorted by ``values`` descending, ties by id ``order`` ascending."""
-    by_id = np.argsort(order, kind="stable")
+    by_id = _inverse_ranks(order)
     # A stable sort of the values, applied to rows already in id order, keeps id order among ties.
     return by_id[np.argsort(-values[by_id], kind="stable")]
 
@@ -163,7 +191,7 @@ def pyramid_layers(customers: pd.DataFrame, *, basis: str = "revenue",
     for i, (_name, hi) in enumerate(layer_bounds(n, shares).items()):
         codes[ranked[lo:hi]] = i
         lo = max(lo, hi)
-    return pd.DataFrame({id_col: customers[id_col].to_numpy(),
+    return pd.DataFrame({id_col: customers[id_col].array,
                          "pyramid_layer": pd.Categorical.from_codes(codes, categories=LAYERS, ordered=True),
                          "basis_rank": pd.arrays.IntegerArray(rank, mask=rank == 0)},
                         index=customers.index)
@@ -203,7 +231,7 @@ def abc_classes(customers: pd.DataFrame, *, value: str = "revenue",
     codes[ranked] = np.where(before < a - 1e-12, 0, np.where(before < b - 1e-12, 1, 2))
     cum = np.full(len(customers), np.nan)
     cum[ranked] = before
-    return pd.DataFrame({id_col: customers[id_col].to_numpy(),
+    return pd.DataFrame({id_col: customers[id_col].array,
                          "abc_class": pd.Categorical.from_codes(codes, categories=ABC_CLASSES, ordered=True),
                          "cum_share_before": cum}, index=customers.index)
 
@@ -247,7 +275,7 @@ def customer_table(summary: pd.DataFrame, master: pd.DataFrame | None = None, *,
     [['1', 'top'], ['2', 'prospect']]
     """
     _require(summary, ["customer_id", "revenue", "orders", "first_purchase", "last_purchase"], "customer_table")
-    table = summary.copy()
+    table = summary.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     if master is not None and len(master):
         _require(master, ["customer_id"], "customer_table (master)")
         keep = [c for c in master.columns if c not in PERSONAL_FIELDS and not str(c).startswith("_")]
@@ -258,7 +286,10 @@ def customer_table(summary: pd.DataFrame, master: pd.DataFrame | None = None, *,
                       ("revenue_to_date", 0.0)):
         if col in table:
             table[col] = table[col].fillna(fill)
+    # Counts stay integers (a customer only in the master would make them float: "24.00" lines).
     table["orders"] = table["orders"].astype("int64")
+    if "lines" in table:
+        table["lines"] = table["lines"].astype("int64")
     if "margin" not in table:
         table["margin"] = np.nan
     has_margin = table["margin"].notna().any()
@@ -287,13 +318,29 @@ def customer_table(summary: pd.DataFrame, master: pd.DataFrame | None = None, *,
         start = pd.concat([start, created.where(created <= ref)], axis=1).min(axis=1)
     table["tenure_years"] = ((ref - start).dt.days / 365.25).round(2)
     table["is_new"] = (table["first_purchase"] > pd.Timestamp(period.start)).fillna(False).astype(bool)
-    rank = table["basis_rank"].fillna(np.iinfo(np.int64).max).to_numpy(dtype=np.int64)
-    table = table.iloc[np.lexsort((order, rank, table["pyramid_layer"].cat.codes.to_numpy()))]
+    table = table.iloc[_table_order(table["pyramid_layer"].cat.codes.to_numpy(),
+                                    table["basis_rank"].fillna(0).to_numpy(dtype=np.int64), order)]
     table = table.reset_index(drop=True)
     extra = [c for c in ("basis_rank", "tenure_years", "is_new", "revenue_previous", "margin_previous", "returns",
                          "lines", "revenue_to_date", "margin_to_date") if c in table]
     rest = [c for c in table.columns if c not in CUSTOMER_COLUMNS and c not in extra]
     return table[[*CUSTOMER_COLUMNS, *extra, *rest]]
+
+
+def _table_order(codes: np.ndarray, rank: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Row positions by layer, then basis rank, then id; ``rank`` is 1..n for buyers and 0 otherwise.
+
+    Buying layers follow the rank, so buyers are placed by rank directly and the other
+    layers by id: bucket passes, not a three-key sort of millions of rows.
+    """
+    buyers = np.flatnonzero(rank > 0)
+    by_rank = np.empty(len(buyers), dtype=np.int64)
+    by_rank[rank[buyers] - 1] = buyers
+    parts = [by_rank]
+    for code in (LAYERS.index("inactive"), LAYERS.index("prospect")):
+        rows = np.flatnonzero((codes == code) & (rank == 0))
+        parts.append(rows[_inverse_ranks(order[rows])])
+    return np.concatenate(parts)
 
 
 def relayer(customers: pd.DataFrame, *, basis: str, shares: Mapping[str, float] | None = None) -> pd.DataFrame:

@@ -1,0 +1,85 @@
+"""The customers fast path (DuckDB-side customer table) writes the bytes of the pandas route."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import TX_HEADER, demo_params, params_dict, write, write_params
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from toolkit.params import load_params
+from toolkit.pipeline import analyse, write_customers_file
+from toolkit.report import export_results_customers
+
+
+def pandas_route(params_path, out, **kw) -> bytes:
+    """customers.csv as the report writes it: analyse, customer_table, export_results_customers."""
+    results = analyse(load_params(params_path), with_analyses=False, **kw)
+    export_results_customers(results, out)
+    return out.read_bytes()
+
+
+def both(tmp_path, params_path, **kw) -> tuple[bytes, bytes, dict[str, int]]:
+    fast = tmp_path / "fast.csv"
+    counts = write_customers_file(load_params(params_path), fast, **kw)
+    return fast.read_bytes(), pandas_route(params_path, tmp_path / "pandas.csv", **kw), counts
+
+
+def test_small_file_by_hand(tmp_path):
+    write(tmp_path / "tx.csv", TX_HEADER + "F1;9;01-02-2025;100,00;30,00\nF2;10;01-03-2025;50,00;10,00\n"
+          "F3;10;05-03-2025;-50,00;-10,00\nF4;011;01-03-2024;20,00;5,00\nF5;9;02-02-2025;0,004;0\n")
+    fast, slow, counts = both(tmp_path, write_params(tmp_path, params_dict()))
+    assert fast == slow
+    rows = fast.decode().splitlines()
+    assert rows[0].startswith("customer_id,pyramid_layer,abc_class,revenue,margin,orders,first_purchase,")
+    # 9 is the only buyer (100.00 and a 0.004 line); 10 nets to zero, 011 bought before the period.
+    assert [r.split(",")[:4] for r in rows[1:]] == [["9", "top", "A", "100.00"], ["10", "inactive", "", "0.00"],
+                                                   ["011", "inactive", "", "0.00"]]
+    assert counts == {"top": 1, "large": 0, "medium_large": 0, "medium_small": 0, "small": 0, "inactive": 2,
+                      "prospect": 0}
+
+
+@pytest.mark.parametrize("overrides", [
+    {},
+    {"pyramid_basis": "margin", "include_personal_data": True},
+    {"pyramid_shares": {"top": 2, "large": 8, "medium_large": 20, "medium_small": 30, "small": 40},
+     "abc_thresholds": [70, 90]},
+], ids=["default", "margin-basis-personal", "own-shares"])
+def test_demo_with_master_prospects_and_creation_dates(tmp_path, demo_small, overrides):
+    data = demo_params(demo_small, tmp_path / "out", **overrides)
+    fast, slow, counts = both(tmp_path, write_params(tmp_path, data))
+    assert fast == slow
+    assert counts["prospect"] > 0 and sum(counts.values()) == fast.count(b"\n") - 1
+    header = fast.decode().splitlines()[0].split(",")
+    assert ("email" in header) == bool(overrides.get("include_personal_data"))
+    assert header[-len(("name", "email", "phone", "street")):] == ["name", "email", "phone", "street"] \
+        if overrides.get("include_personal_data") else "street" not in header
+
+
+def test_without_margin_column(tmp_path):
+    write(tmp_path / "tx.csv", "klant;datum;omzet\n1;01-02-2025;10\n2;01-03-2025;20\n")
+    p = params_dict()
+    p["transactions"]["columns"] = {"customer_id": "klant", "date": "datum", "amount": "omzet"}
+    fast, slow, _ = both(tmp_path, write_params(tmp_path, p))
+    assert fast == slow
+    assert fast.decode().splitlines()[1].startswith("2,top,A,20.00,,1,")
+
+
+ids = st.one_of(st.integers(0, 10**20).map(str), st.from_regex(r"0{1,3}[0-9]{1,4}", fullmatch=True),
+                st.from_regex(r"[A-Z]{1,2}[0-9]{1,3}", fullmatch=True))
+days = st.integers(0, 3 * 365).map(lambda d: dt.date(2023, 1, 1) + dt.timedelta(days=d))
+cents = st.integers(-20_000, 200_000)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(ids, days, cents, cents, st.integers(1, 5)), min_size=1, max_size=60))
+def test_random_lines_give_identical_files(tmp_path_factory, lines):
+    folder = tmp_path_factory.mktemp("fastpath")
+    body = "".join(f"F{o};{c};{d:%d-%m-%Y};{a / 100:.2f};{m / 100:.2f}\n".replace(".", ",")
+                   for c, d, a, m, o in lines)
+    write(folder / "tx.csv", TX_HEADER + body)
+    fast, slow, counts = both(folder, write_params(folder, params_dict()), today=dt.date(2026, 1, 1))
+    assert fast == slow
+    assert sum(counts.values()) == len({c for c, *_ in lines})

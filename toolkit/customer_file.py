@@ -1,0 +1,173 @@
+"""The pyramid's customer table written straight from DuckDB: ``customers.csv`` at any size.
+
+The ``customers`` fast path uses this instead of :func:`toolkit.segments.customer_table`
+plus :func:`toolkit.report.export_customers`, so that no frame with every customer and
+every column is ever held in pandas: the customer rows stay in DuckDB (which spills to
+disk beyond its memory limit); only the columns the ranking needs (id, revenue, basis,
+first purchase) come to numpy, where the *same* functions as the report rank them
+(:func:`~toolkit.segments.pyramid_layers`, :func:`~toolkit.segments.abc_classes`).
+The file is byte-identical to the ``customers.csv`` of a full run (tested).
+
+Example
+-------
+>>> counts = write_customer_table(con, "summary", out, period=period)  # doctest: +SKIP
+>>> counts["top"]  # doctest: +SKIP
+35
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from toolkit.engine import Period
+from toolkit.errors import DataError
+from toolkit.params import DEFAULT_ABC_THRESHOLDS, PERSONAL_FIELDS
+from toolkit.segments import (
+    ABC_CLASSES,
+    CUSTOMER_COLUMNS,
+    LAYERS,
+    _table_order,
+    abc_classes,
+    id_order,
+    pyramid_layers,
+)
+
+#: Summary columns filled with 0 for customers without lines (as customer_table does).
+_ZERO = ("revenue", "orders", "lines", "returns", "revenue_previous", "revenue_to_date")
+_MARGINS = ("margin", "margin_previous", "margin_to_date")
+_EXTRA = ("basis_rank", "tenure_years", "is_new", "revenue_previous", "margin_previous", "returns", "lines",
+          "revenue_to_date", "margin_to_date")
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _csv_value(name: str, sql_type: str, expr: str | None = None) -> str:
+    """A column as ``export_customers`` prints it: amounts to the cent, timestamps as dates."""
+    e = expr or _q(name)
+    t = sql_type.upper()
+    if t in ("DOUBLE", "FLOAT", "REAL"):
+        return f"CAST(round({e}, 2) AS DECIMAL(18, 2)) AS {_q(name)}"
+    if t.startswith("TIMESTAMP"):
+        return f"CAST({e} AS DATE) AS {_q(name)}"
+    return f"{e} AS {_q(name)}"
+
+
+def write_customer_table(con: duckdb.DuckDBPyConnection, summary: str, out: Path, *, period: Period,
+                         master: str | None = None, basis: str = "revenue",
+                         shares: Mapping[str, float] | None = None,
+                         abc_thresholds: Sequence[float] = DEFAULT_ABC_THRESHOLDS,
+                         personal: Sequence[str] = ()) -> dict[str, int]:
+    """Write the customer table of the pyramid as CSV from DuckDB tables.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+    summary : str
+        Table with :data:`toolkit.engine.SUMMARY_COLUMNS` (one row per customer with lines).
+    out : Path
+        The CSV file to write (UTF-8, comma-separated, header, ISO dates).
+    period : Period
+    master : str, optional
+        Customer master table (``customer_id`` unique, canonical columns); its customers
+        without lines become prospects. Personal fields are left out unless named in
+        ``personal``; columns starting with ``_`` are internal and left out.
+    basis : {"revenue", "margin"}
+    shares, abc_thresholds
+        As in :func:`toolkit.segments.pyramid_layers` and :func:`~toolkit.segments.abc_classes`.
+    personal : sequence of str
+        Personal master columns to append (only when the params opt in).
+
+    Returns
+    -------
+    dict of str to int
+        Customers per layer, every layer of :data:`toolkit.segments.LAYERS` present.
+
+    Raises
+    ------
+    DataError
+        When ``basis`` is ``margin`` and no margin values exist.
+    """
+    kept: list[tuple[str, str]] = []
+    if master is not None:
+        described = {c: t for c, t, *_ in con.execute(f"DESCRIBE {master}").fetchall()}
+        kept = [(c, t) for c, t in described.items()
+                if c != "customer_id" and not c.startswith("_") and c not in PERSONAL_FIELDS]
+        kept += [(c, described[c]) for c in personal]  # last, as export_results_customers appends them
+        joined = ("SELECT coalesce(s.customer_id, m.customer_id) AS customer_id, s.* EXCLUDE (customer_id), "
+                  + "".join(f"m.{_q(c)}, " for c, _ in kept).rstrip(", ")
+                  + f" FROM {summary} s FULL OUTER JOIN {master} m ON s.customer_id = m.customer_id")
+    else:
+        joined = f"SELECT * FROM {summary}"
+    has_margin = con.execute(f"SELECT count(margin) > 0 FROM {summary}").fetchall()[0][0]
+    if basis == "margin" and not has_margin:
+        raise DataError("customer_table: pyramid basis 'margin' needs margin values; map a margin column "
+                        "or use basis 'revenue'.")
+    fills = [*_ZERO, *(_MARGINS if has_margin else ())]
+    con.execute("CREATE OR REPLACE TEMP TABLE customer_base AS SELECT * REPLACE ("
+                + ", ".join(f"coalesce({_q(c)}, 0) AS {_q(c)}" for c in fills) + f") FROM ({joined})")
+
+    # Only the ranking's columns travel to numpy; the ranking is the report's own code.
+    keys = con.sql(f"SELECT rowid AS _r, customer_id, revenue, {_q(basis)} AS _basis, first_purchase "
+                   "FROM customer_base").to_arrow_table()
+    frame = pd.DataFrame({"customer_id": keys["customer_id"].to_pandas().astype("string"),
+                          "revenue": keys["revenue"].to_numpy(), "_basis": keys["_basis"].to_numpy(),
+                          # pyramid_layers only asks which customers have no purchase (prospects)
+                          "first_purchase": np.where(keys["first_purchase"].is_null().to_numpy(zero_copy_only=False),
+                                                     np.nan, 0.0)})
+    rows = keys["_r"].to_numpy()
+    del keys
+    order = id_order(frame["customer_id"])
+    layers = pyramid_layers(frame, basis="_basis", shares=shares, order=order)
+    abc = abc_classes(frame, value="revenue", thresholds=abc_thresholds, order=order)
+    del frame
+    codes = layers["pyramid_layer"].cat.codes.to_numpy()
+    rank = layers["basis_rank"].fillna(0).to_numpy(dtype=np.int64)
+    position = _table_order(codes, rank, order)
+    abc_codes = abc["abc_class"].cat.codes.to_numpy()[position]
+    del order, abc, layers
+    ranks = pa.table({
+        "_r": rows[position],
+        "pyramid_layer": pa.DictionaryArray.from_arrays(codes[position].astype(np.int8), list(LAYERS)),
+        "abc_class": pa.DictionaryArray.from_arrays(pa.array(abc_codes, mask=abc_codes < 0), list(ABC_CLASSES)),
+        "basis_rank": pa.array(rank[position], mask=rank[position] == 0),
+        "_pos": np.arange(len(position), dtype=np.int64),
+    })
+    counts = {layer: int((codes == i).sum()) for i, layer in enumerate(LAYERS)}
+    del codes, rank, position, rows
+
+    start, ref = _lit(period.start.isoformat()), _lit(period.end.isoformat())
+    first = "b.first_purchase"
+    if any(c == "created" for c, _ in kept):
+        # The relationship starts at the earliest of creation and first purchase; a creation date
+        # after the reference date is not known yet at that date (as in customer_table).
+        first = f"least(b.first_purchase, CASE WHEN b.created <= DATE {ref} THEN b.created END)"
+    types = {c: t for c, t, *_ in con.execute("DESCRIBE customer_base").fetchall()}
+    computed = {
+        "pyramid_layer": "r.pyramid_layer", "abc_class": "r.abc_class", "basis_rank": "r.basis_rank",
+        # numpy's round (half to even), as customer_table rounds, then to the cent as export_customers does.
+        "tenure_years": f"round_even(date_diff('day', CAST({first} AS DATE), DATE {ref}) / 365.25, 2)",
+        "is_new": f"coalesce(b.first_purchase > DATE {start}, false)",
+    }
+    names = [*CUSTOMER_COLUMNS, *_EXTRA, *(c for c, _ in kept)]
+    select = [_csv_value(n, "DOUBLE" if n == "tenure_years" else types.get(n, ""),
+                         computed.get(n, f"b.{_q(n)}")) for n in names]
+    con.register("customer_ranks", ranks)
+    try:
+        con.execute(f"COPY (SELECT {', '.join(select)} FROM customer_base b JOIN customer_ranks r "
+                    f"ON b.rowid = r._r ORDER BY r._pos) TO {_lit(str(out))} (HEADER, DELIMITER ',')")
+    finally:
+        con.unregister("customer_ranks")
+        con.execute("DROP TABLE IF EXISTS customer_base")
+    return counts
