@@ -33,7 +33,7 @@ test: $(STAMP)          ## the whole test suite (generates the demo data once in
 lint: $(STAMP)
 	$(BIN)/ruff check toolkit tests benchmarks
 
-bench: $(STAMP)         ## speed benchmarks on 1M and 10M generated lines; prints a table
+bench: $(STAMP)         ## speed benchmarks on 1M and 10M generated lines (100M: see benchmarks/README.md); prints a table
 	$(BIN)/python benchmarks/bench_customers.py
 
 lab: $(STAMP)           ## JupyterLab on the project's environment

@@ -1,12 +1,14 @@
 """Speed benchmark of the fast path ``klantpiramide customers PARAMS -o FILE.csv``.
 
 Generates ERP-like transaction files (CSV with decimal comma, and the same data as
-Parquet) of 1M and 10M lines, checks that the toolkit and two baselines compute the
-same customer figures, then times each of them as a subprocess and prints a table.
+Parquet) of 1M and 10M lines (100M as ten copies of the 10M set with distinct
+customers), checks that the toolkit and the baselines compute the same customer
+figures, then times each of them as a subprocess and prints a table.
 
     .venv/bin/python benchmarks/bench_customers.py              # 1M and 10M, CSV and Parquet, 3 runs
     .venv/bin/python benchmarks/bench_customers.py --quick      # 1M only, 1 run
     .venv/bin/python benchmarks/bench_customers.py --sizes 1M --formats parquet --runs 5
+    .venv/bin/python benchmarks/bench_customers.py --sizes 100M --tools toolkit,duckdb-sql --runs 1
 
 Tools (each one a child process; wall clock, peak RSS and CPU seconds via GNU ``time``):
 
@@ -50,6 +52,12 @@ SEED = 20251231
 #: Bump when the generator changes so stale data files are regenerated.
 GENERATOR_VERSION = 1
 CHUNK_LINES = 1_000_000
+#: Larger data sets are copies of this one with distinct customers (see ensure_data).
+SHARD_LINES = 10_000_000
+SHARD_CUSTOMER_OFFSET = 10_000_000  # customer numbers of the base set stay below 1_000_001 + lines / 2
+#: Baselines that read the whole file into pandas; at 10M lines they peak at ~2.1 GB.
+IN_MEMORY_TOOLS = ("pandas", "lifetimes")
+IN_MEMORY_MAX_LINES = SHARD_LINES
 
 REFERENCE_DATE = dt.date(2025, 12, 31)
 PERIOD_MONTHS = 12
@@ -269,9 +277,60 @@ def _stamp_path(n_lines: int, seed: int) -> Path:
     return DATA / f"tx_{size_label(n_lines)}_seed{seed}.stamp.json"
 
 
+def _write_shards(base: DataSet, shards: int, tmp: dict[str, Path]) -> None:
+    """Write ``shards`` copies of the base data set, each with its own customers, as one CSV and one Parquet file.
+
+    Copy ``k`` adds ``k * SHARD_CUSTOMER_OFFSET`` to every customer number and ``-k`` to every invoice
+    number (so no line of one copy equals a line of another, not even lines without a customer
+    number). Streamed one row group / CSV block at a time: memory stays flat whatever the size.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    def shifted(table: pa.Table, k: int) -> pa.Table:
+        if k == 0:
+            return table
+        klant = table["klantnr"]
+        # empty text (CSV) and null (Parquet) both mean "no customer number"
+        valid = pc.and_(pc.is_valid(klant), pc.not_equal(pc.fill_null(klant, ""), ""))
+        moved = pc.cast(pc.add(pc.cast(pc.if_else(valid, klant, "0"), pa.int64()), k * SHARD_CUSTOMER_OFFSET),
+                        pa.string())
+        table = table.set_column(table.schema.get_field_index("klantnr"), "klantnr", pc.if_else(valid, moved, klant))
+        factuur = pc.binary_join_element_wise(table["factuurnr"], pa.scalar(f"-{k}"), "")
+        return table.set_column(table.schema.get_field_index("factuurnr"), "factuurnr", factuur)
+
+    source = pq.ParquetFile(base.files["parquet"])
+    with pq.ParquetWriter(tmp["parquet"], source.schema_arrow, compression="snappy") as writer:
+        for k in range(shards):
+            for i in range(source.num_row_groups):
+                writer.write_table(shifted(source.read_row_group(i), k), row_group_size=CHUNK_LINES)
+    csv_schema = pa.schema([(c, pa.string()) for c in COLUMNS])
+    with open(tmp["csv"], "wb") as fcsv:
+        fcsv.write((";".join(COLUMNS) + "\n").encode())
+        writer = pacsv.CSVWriter(fcsv, csv_schema, write_options=pacsv.WriteOptions(
+            include_header=False, delimiter=";", quoting_style="none"))
+        for k in range(shards):
+            reader = pacsv.open_csv(base.files["csv"], read_options=pacsv.ReadOptions(block_size=64 << 20),
+                                    parse_options=pacsv.ParseOptions(delimiter=";"),
+                                    convert_options=pacsv.ConvertOptions(
+                                        column_types=csv_schema, strings_can_be_null=False))
+            for batch in reader:
+                writer.write_table(shifted(pa.Table.from_batches([batch]), k))
+        writer.close()
+
+
 def ensure_data(n_lines: int, seed: int, *, say: Any) -> DataSet:
-    """Generate the CSV and Parquet files (and params) of ``n_lines`` lines, or reuse them."""
+    """Generate the CSV and Parquet files (and params) of ``n_lines`` lines, or reuse them.
+
+    Sizes above :data:`SHARD_LINES` are whole multiples of it, built as copies of that data set
+    with distinct customers (the generator holds every line in memory; 100M lines would need
+    ~20 GB). Their expected totals are the base totals times the number of copies.
+    """
     label = size_label(n_lines)
+    if n_lines > SHARD_LINES and n_lines % SHARD_LINES:
+        raise SystemExit(f"size {label}: above {size_label(SHARD_LINES)} lines, use a multiple of it (like 100M)")
     base = f"tx_{label}_seed{seed}"
     files = {"csv": DATA / f"{base}.csv", "parquet": DATA / f"{base}.parquet"}
     params = {k: DATA / f"{base}_{k}.yaml" for k in files}
@@ -288,13 +347,40 @@ def ensure_data(n_lines: int, seed: int, *, say: Any) -> DataSet:
     stamp.unlink(missing_ok=True)
     t0 = time.perf_counter()
     say(f"generating {label} lines (seed {seed}) ...")
+    tmp = {k: p.with_name(p.name + ".tmp") for k, p in files.items()}
+    if n_lines > SHARD_LINES:
+        shard = ensure_data(SHARD_LINES, seed, say=say)
+        shards = n_lines // SHARD_LINES
+        say(f"writing {label} lines as {shards} copies of the {shard.label} data set with distinct customers ...")
+        _write_shards(shard, shards, tmp)
+        truth = {k: v * shards for k, v in shard.truth.items()}
+    else:
+        truth = _write_generated(n_lines, seed, tmp)
+    for k in files:
+        os.replace(tmp[k], files[k])
+    sizes = {k: p.stat().st_size for k, p in files.items()}
+    for kind, path in params.items():
+        write_params(path, files[kind], kind)
+    say(f"generated {label} lines in {time.perf_counter() - t0:.1f} s: {truth['customers']:,} customers, "
+        f"CSV {sizes['csv'] / 1e6:.0f} MB, Parquet {sizes['parquet'] / 1e6:.0f} MB")
+    if n_lines <= SHARD_LINES:
+        # `validate` runs the whole analysis; for copies of a validated set the timed check run suffices.
+        for path in params.values():
+            validate_params(path, say=say)
+    stamp.write_text(json.dumps({"generator_version": GENERATOR_VERSION, "lines": n_lines, "seed": seed,
+                                 "sizes": sizes, "truth": truth,
+                                 "validated_with": "klantpiramide validate"}, indent=2))
+    return DataSet(n_lines, label, files, params, truth, sizes)
+
+
+def _write_generated(n_lines: int, seed: int, tmp: dict[str, Path]) -> dict[str, Any]:
+    """Generate ``n_lines`` lines into the temporary CSV and Parquet files; return their expected totals."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     arrays = _lines_arrays(n_lines, seed)
     truth = _truth(arrays)
-    tmp = {k: p.with_name(p.name + ".tmp") for k, p in files.items()}
     csv_schema = pa.schema([(c, pa.string()) for c in COLUMNS])
     with open(tmp["csv"], "wb") as fcsv:
         fcsv.write((";".join(COLUMNS) + "\n").encode())
@@ -310,20 +396,7 @@ def ensure_data(n_lines: int, seed: int, *, say: Any) -> DataSet:
             pq_writer.write_table(table, row_group_size=CHUNK_LINES)
         writer.close()
         pq_writer.close()
-    del arrays
-    for k in files:
-        os.replace(tmp[k], files[k])
-    sizes = {k: p.stat().st_size for k, p in files.items()}
-    for kind, path in params.items():
-        write_params(path, files[kind], kind)
-    say(f"generated {label} lines in {time.perf_counter() - t0:.1f} s: {truth['customers']:,} customers, "
-        f"CSV {sizes['csv'] / 1e6:.0f} MB, Parquet {sizes['parquet'] / 1e6:.0f} MB")
-    for path in params.values():
-        validate_params(path, say=say)
-    stamp.write_text(json.dumps({"generator_version": GENERATOR_VERSION, "lines": n_lines, "seed": seed,
-                                 "sizes": sizes, "truth": truth,
-                                 "validated_with": "klantpiramide validate"}, indent=2))
-    return DataSet(n_lines, label, files, params, truth, sizes)
+    return truth
 
 
 def write_params(path: Path, data_file: Path, kind: str) -> None:
@@ -910,6 +983,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="share of all CPUs others may use before a timed run waits (default 0.15)")
     ap.add_argument("--full-run", action="store_true",
                     help="also time a full `klantpiramide run` (every chapter, PDF included) once per file")
+    ap.add_argument("--in-memory-anyway", action="store_true",
+                    help=f"also run {' and '.join(IN_MEMORY_TOOLS)} above {size_label(IN_MEMORY_MAX_LINES)} lines")
     ap.add_argument("--worker", choices=TOOLS[1:], help=argparse.SUPPRESS)
     ap.add_argument("--kind", choices=FORMATS, help=argparse.SUPPRESS)
     ap.add_argument("--input", help=argparse.SUPPRESS)
@@ -960,17 +1035,23 @@ def main(argv: list[str] | None = None) -> int:
     checks: list[dict[str, Any]] = []
     discarded: list[dict[str, Any]] = []
     full_runs: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
     datasets: dict[str, Any] = {}
     for n in sizes:
         ds = ensure_data(n, args.seed, say=say)
         datasets[ds.label] = {"lines": n, "seed": args.seed, "files": {k: str(p.relative_to(ROOT))
                                                                           for k, p in ds.files.items()},
                               "bytes": ds.sizes, "truth": ds.truth}
+        here = [t for t in tools if args.in_memory_anyway or t not in IN_MEMORY_TOOLS or n <= IN_MEMORY_MAX_LINES]
+        for t in sorted(set(tools) - set(here)):
+            skipped.append({"size": ds.label, "tool": t})
+            say(f"{ds.label}: not running {t}: it reads every line into pandas (about 2.1 GB per 10M lines, so "
+                f"more than this machine's memory at {ds.label}); --in-memory-anyway runs it")
         for kind in formats:
-            outs = {t: out_dir / f"{ds.label}_{kind}_{t}.csv" for t in tools}
-            logs = {t: out_dir / f"{ds.label}_{kind}_{t}.log" for t in tools}
+            outs = {t: out_dir / f"{ds.label}_{kind}_{t}.csv" for t in here}
+            logs = {t: out_dir / f"{ds.label}_{kind}_{t}.log" for t in here}
             if not args.no_verify:
-                for t in tools:
+                for t in here:
                     say(f"{ds.label} {kind} {t}: warm-up and check run")
                     run_child(tool_command(t, kind, ds, outs[t], snapshot), logs[t])
                 same = {t: p for t, p in outs.items() if t not in OTHER_CONVENTION}
@@ -980,9 +1061,9 @@ def main(argv: list[str] | None = None) -> int:
                 checks.append({"size": ds.label, "format": kind, "totals": totals})
                 say(f"{ds.label} {kind}: all tools agree per customer: {ds.truth['customers']:,} customers, "
                     f"period revenue {ds.truth['period_revenue_cents'] / 100:,.2f}")
-            runs: dict[str, list[Run]] = {t: [] for t in tools}
+            runs: dict[str, list[Run]] = {t: [] for t in here}
             for i in range(args.runs):  # round-robin, so drift affects every tool alike
-                for t in tools:
+                for t in here:
                     for attempt in range(args.retries + 1):
                         busy = wait_until_quiet(args.max_wait, args.busy_threshold, say)
                         r = run_child(tool_command(t, kind, ds, outs[t], snapshot), logs[t])
@@ -1000,7 +1081,7 @@ def main(argv: list[str] | None = None) -> int:
                     say(f"{ds.label} {kind} {t} run {i + 1}/{args.runs}: {r.seconds:.2f} s, {r.peak_mb:,.0f} MB"
                         + (f" (others used {r.others_busy:.0%} of the CPUs)" if noisy else ""))
             base = statistics.median(r.seconds for r in runs["toolkit"]) if "toolkit" in runs else None
-            for t in tools:
+            for t in here:
                 secs = [r.seconds for r in runs[t]]
                 med = statistics.median(secs)
                 rows.append({"size": ds.label, "lines": n, "format": kind, "tool": t, "runs": len(secs),
@@ -1051,7 +1132,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {"machine": facts, "runs_per_tool": args.runs, "reference_date": REFERENCE_DATE.isoformat(),
               "period": [PERIOD_START.isoformat(), REFERENCE_DATE.isoformat()], "datasets": datasets,
               "verified": not args.no_verify, "checks": checks, "rows": rows, "toolkit_steps": steps,
-              "discarded_runs": discarded,
+              "discarded_runs": discarded, "skipped": skipped,
               "full_runs": full_runs, "toolkit_snapshot": str(snapshot.relative_to(ROOT)) if snapshot else None,
               "command": " ".join([Path(sys.executable).name, *sys.argv])}
     md = "\n".join([
@@ -1064,6 +1145,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{'; live code CHANGED during the run to ' + source_after if source_after != source_before else ''}). "
         f"Median of {args.runs} run(s) per tool.", "",
         markdown_table(rows), "",
+        *([f"Not run: {', '.join(sorted({x['tool'] for x in skipped}))} at "
+           f"{', '.join(dict.fromkeys(x['size'] for x in skipped))} lines (they read every line into pandas: "
+           "about 2.1 GB per 10M lines; `--in-memory-anyway` runs them).", ""] if skipped else []),
         "Toolkit seconds per step (median, from its progress lines):", "", "```", steps_table(steps), "```", "",
         *(["Full `klantpiramide run` (every chapter, HTML and PDF), one run per file:", "", "```",
             full_run_table(full_runs), "```", ""] if full_runs else [])])

@@ -83,3 +83,15 @@ def test_random_lines_give_identical_files(tmp_path_factory, lines):
     fast, slow, counts = both(folder, write_params(folder, params_dict()), today=dt.date(2026, 1, 1))
     assert fast == slow
     assert sum(counts.values()) == len({c for c, *_ in lines})
+
+
+def test_long_steps_say_how_far_they_are(tmp_path):
+    from toolkit.pipeline import connect, progress_ticks
+
+    con = connect(tmp_path)
+    said: list[str] = []
+    with progress_ticks(con, said.append, "counting", every=0.2):
+        con.execute("SELECT sum(hash(i)) FROM range(300000000) t(i)").fetchall()
+    con.close()
+    assert said and all(m.startswith("still counting: ") for m in said)
+    assert any(m.endswith("% done") for m in said)

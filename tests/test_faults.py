@@ -76,6 +76,18 @@ def test_ctrl_c_leaves_the_previous_report_intact(small_params, tmp_path):
     assert not list(tmp_path.glob(".out.staging-*"))
 
 
+def test_sigterm_cleans_up_like_ctrl_c(small_params, tmp_path):
+    params = small_params()
+    proc = start_run(params)
+    wait_for(lambda: (staging := list(tmp_path.glob(".out.staging-*"))) and
+             any((s / "work" / "notebooks").exists() for s in staging))
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 143, err
+    assert "terminated; temporary files removed" in err and "Traceback" not in err
+    assert not list(tmp_path.glob(".out.staging-*")) and not (tmp_path / ".out.lock").exists()
+
+
 def test_a_dying_kernel_is_reported_with_memory_and_advice(small_params, tmp_path, monkeypatch):
     notebooks = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", notebooks)

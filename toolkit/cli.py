@@ -16,7 +16,9 @@ Examples
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -249,11 +251,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so temporary folders and locks are cleaned up."""
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``klantpiramide`` console script."""
     args = build_parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        # Without a handler SIGTERM kills at once and DuckDB's spill files (GBs) stay in the temp folder.
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return args.func(args)
+    except Terminated:
+        _err("terminated; temporary files removed, the previous report (if any) is unchanged.")
+        return 143
     except ToolkitError as exc:
         _err(f"error: {exc}")
         return EXIT_USER_ERROR

@@ -15,12 +15,14 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,11 +157,15 @@ def connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
     tmp.mkdir(parents=True, exist_ok=True)
     limit = os.environ.get("KLANTPIRAMIDE_DUCKDB_MEMORY", "").strip() or DUCKDB_MEMORY
     try:
-        return duckdb.connect(config={"temp_directory": str(tmp), "preserve_insertion_order": True,
-                                      "memory_limit": limit})
+        con = duckdb.connect(config={"temp_directory": str(tmp), "preserve_insertion_order": True,
+                                     "memory_limit": limit})
     except duckdb.Error as exc:
         raise ParamsError(f"KLANTPIRAMIDE_DUCKDB_MEMORY={limit!r} is not a memory size DuckDB accepts "
                           f"({str(exc).splitlines()[0]}); use e.g. 8GB or 25%.") from None
+    # Progress is tracked (for progress_ticks) but never drawn over the run's own messages.
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    return con
 
 
 def usable_lines(con: duckdb.DuckDBPyConnection) -> ibis.Table:
@@ -181,6 +187,53 @@ def monthly_frame(lines: ibis.Table, *, has_margin: bool) -> pd.DataFrame:
     out = out.rename_axis("month").reset_index()
     out["month"] = out["month"].dt.date
     return out
+
+
+@contextlib.contextmanager
+def progress_ticks(con: duckdb.DuckDBPyConnection, say: Progress, what: str, *,
+                   every: float = 15.0) -> Iterator[None]:
+    """While the block runs, say every ``every`` seconds how long it has taken and how far DuckDB's query is.
+
+    A step over 100M lines takes minutes; without this the terminal stays silent.
+
+    Examples
+    --------
+    >>> with progress_ticks(con, print, "reading the lines"):  # doctest: +SKIP
+    ...     con.execute("CREATE TABLE lines AS ...")
+    [  15.0s] still reading the lines: 15 s, current query 41 % done
+    """
+    stop = threading.Event()
+    start = time.perf_counter()
+
+    def tick() -> None:
+        while not stop.wait(every):
+            try:
+                done = con.query_progress()
+            except duckdb.Error:  # connection busy closing: skip this tick
+                done = -1
+            part = f", current query {done:.0f} % done" if done >= 0 else ""
+            say(f"still {what}: {time.perf_counter() - start:.0f} s{part}")
+
+    thread = threading.Thread(target=tick, name="klantpiramide-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+@contextlib.contextmanager
+def _workspace(work_dir: str | Path | None) -> Iterator[tuple[Path, duckdb.DuckDBPyConnection]]:
+    """The run's work folder (a temporary one unless given) and a DuckDB connection spilling into it."""
+    with tempfile.TemporaryDirectory(prefix="klantpiramide-") as tmp:
+        work = Path(work_dir) if work_dir else Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        con = connect(work)
+        try:
+            yield work, con
+        finally:
+            con.close()
 
 
 def _read_inputs(con: duckdb.DuckDBPyConnection, params: RunParams, work: Path, *, today: dt.date | None,
@@ -236,33 +289,31 @@ def write_customers_file(params: RunParams, out: str | Path, *, work_dir: str | 
     if params.pyramid_basis == "profit":
         raise ValueError("write_customers_file: a profit pyramid needs analyse() (costs per customer)")
     say = progress or (lambda _msg: None)
-    timings: dict[str, float] = {}
-    with tempfile.TemporaryDirectory(prefix="klantpiramide-") as tmp:
-        work = Path(work_dir) if work_dir else Path(tmp)
-        work.mkdir(parents=True, exist_ok=True)
-        con = connect(work)
-        try:
-            lines, _quality, reference_date = _read_inputs(con, params, work, today=today, say=say, timings=timings)
-            t0 = time.perf_counter()
-            period = analysis_period(reference_date, params.period_months)
-            expr = customer_summary_expr(lines, period, has_margin=params.transactions.columns.margin is not None)
-            if params.transactions.backend == "file":
-                # Stays in DuckDB: no frame of every customer in Python.
+    with _workspace(work_dir) as (work, con):
+        with progress_ticks(con, say, "reading and checking the lines"):
+            lines, _quality, reference_date = _read_inputs(con, params, work, today=today, say=say, timings={})
+        t0 = time.perf_counter()
+        period = analysis_period(reference_date, params.period_months)
+        expr = customer_summary_expr(lines, period, has_margin=params.transactions.columns.margin is not None)
+        if params.transactions.backend == "file":
+            # Stays in DuckDB: no frame of every customer in Python.
+            with progress_ticks(con, say, "aggregating per customer"):
                 con.execute(f"CREATE TEMP TABLE summary AS {ibis.to_sql(expr, dialect='duckdb')}")
-            else:
-                con.register("summary_arrow", expr.to_pyarrow())
-                con.execute("CREATE TEMP TABLE summary AS SELECT * FROM summary_arrow")
-                con.unregister("summary_arrow")
-            n = con.execute("SELECT count(*) FROM summary").fetchall()[0][0]
-            say(f"aggregated {n:,} customers in {time.perf_counter() - t0:.1f} s")
-            personal = [f for f in PERSONAL_FIELDS if getattr(params.customers.columns, f)] \
-                if params.customers is not None and params.include_personal_data else []
+        else:
+            con.register("summary_arrow", expr.to_pyarrow())
+            con.execute("CREATE TEMP TABLE summary AS SELECT * FROM summary_arrow")
+            con.unregister("summary_arrow")
+        n = con.execute("SELECT count(*) FROM summary").fetchall()[0][0]
+        say(f"aggregated {n:,} customers in {time.perf_counter() - t0:.1f} s")
+        if params.transactions.backend == "file":
+            con.execute("DROP TABLE lines")  # every figure is in summary now; free DuckDB's memory
+        personal = [f for f in PERSONAL_FIELDS if getattr(params.customers.columns, f)] \
+            if params.customers is not None and params.include_personal_data else []
+        with progress_ticks(con, say, "ranking and writing the customers"):
             return write_customer_table(
                 con, "summary", Path(out), period=period, master="master" if params.customers else None,
                 basis=params.pyramid_basis, shares=params.pyramid_shares, abc_thresholds=params.abc_thresholds,
-                personal=personal)
-        finally:
-            con.close()
+                personal=personal, drop_inputs=True)
 
 
 def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: Progress | None = None,
@@ -295,56 +346,51 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     analyses = registered() if with_analyses else []
-    with tempfile.TemporaryDirectory(prefix="klantpiramide-") as tmp:
-        work = Path(work_dir) if work_dir else Path(tmp)
-        work.mkdir(parents=True, exist_ok=True)
-        con = connect(work)
-        try:
+    with _workspace(work_dir) as (work, con):
+        with progress_ticks(con, say, "reading and checking the lines"):
             lines, quality, reference_date = _read_inputs(con, params, work, today=today, say=say, timings=timings)
-            master = None
-            personal = None
-            not_in_master = 0
-            if params.customers is not None:
-                t0 = time.perf_counter()
-                master = con.execute("SELECT * FROM master ORDER BY _row").df().drop(columns=["_row"])
-                master = master[[c for c in master.columns if not c.startswith("_")]]
-                mapped_personal = [f for f in PERSONAL_FIELDS if getattr(params.customers.columns, f)]
-                personal = master[["customer_id", *mapped_personal]] if params.include_personal_data else None
-                timings["read_customers"] += time.perf_counter() - t0
+        master = None
+        personal = None
+        not_in_master = 0
+        if params.customers is not None:
             t0 = time.perf_counter()
-            period = analysis_period(reference_date, params.period_months)
-            has_margin = params.transactions.columns.margin is not None
-            # Through Arrow: Ibis' own to_pandas converts column by column in Python (+1.5 s at 3.5M customers).
-            summary = tidy_summary(customer_summary_expr(lines, period, has_margin=has_margin).to_pyarrow().to_pandas())
-            if master is not None:
-                # Counted on the customer level, so it works whatever engine holds the lines.
-                not_in_master = int((~summary["customer_id"].isin(master["customer_id"].astype("string"))).sum())
-            # Only the report uses the months; the customers fast path skips that pass over the lines.
-            monthly = monthly_frame(lines, has_margin=has_margin) if with_analyses else pd.DataFrame(
-                {"month": [], "revenue": [], "margin": [], "lines": [], "customers": []})
-            first, last = (pd.Timestamp(v).date() for v in date_range_expr(lines).to_pandas().iloc[0])
-            timings["aggregate"] = time.perf_counter() - t0
-            say(f"aggregated {len(summary):,} customers in {timings['aggregate']:.1f} s")
-            master_table = None
-            if master is not None and params.transactions.backend == "file":
-                master_table = ibis.duckdb.from_connection(con).table("master")
-            elif master is not None:
-                # A memtable travels to whatever engine holds the lines, so analyses may join the two.
-                master_table = ibis.memtable(master)
-            ctx = AnalysisContext(params=params, period=period, lines=lines, con=con, has_margin=has_margin,
-                                  work_dir=work, master=master_table, local=params.transactions.backend == "file")
-            frames: dict[str, pd.DataFrame] = {}
-            for analysis in analyses:
-                if analysis.aggregate is None:
-                    continue
-                t0 = time.perf_counter()
-                for name, frame in analysis.aggregate(ctx).items():
-                    if name in frames:
-                        raise RuntimeError(f"analysis '{analysis.key}' returns frame '{name}' twice")
-                    frames[name] = frame
-                timings[f"aggregate_{analysis.key}"] = time.perf_counter() - t0
-        finally:
-            con.close()
+            master = con.execute("SELECT * FROM master ORDER BY _row").df().drop(columns=["_row"])
+            master = master[[c for c in master.columns if not c.startswith("_")]]
+            mapped_personal = [f for f in PERSONAL_FIELDS if getattr(params.customers.columns, f)]
+            personal = master[["customer_id", *mapped_personal]] if params.include_personal_data else None
+            timings["read_customers"] += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        period = analysis_period(reference_date, params.period_months)
+        has_margin = params.transactions.columns.margin is not None
+        # Through Arrow: Ibis' own to_pandas converts column by column in Python (+1.5 s at 3.5M customers).
+        summary = tidy_summary(customer_summary_expr(lines, period, has_margin=has_margin).to_pyarrow().to_pandas())
+        if master is not None:
+            # Counted on the customer level, so it works whatever engine holds the lines.
+            not_in_master = int((~summary["customer_id"].isin(master["customer_id"].astype("string"))).sum())
+        # Only the report uses the months; the customers fast path skips that pass over the lines.
+        monthly = monthly_frame(lines, has_margin=has_margin) if with_analyses else pd.DataFrame(
+            {"month": [], "revenue": [], "margin": [], "lines": [], "customers": []})
+        first, last = (pd.Timestamp(v).date() for v in date_range_expr(lines).to_pandas().iloc[0])
+        timings["aggregate"] = time.perf_counter() - t0
+        say(f"aggregated {len(summary):,} customers in {timings['aggregate']:.1f} s")
+        master_table = None
+        if master is not None and params.transactions.backend == "file":
+            master_table = ibis.duckdb.from_connection(con).table("master")
+        elif master is not None:
+            # A memtable travels to whatever engine holds the lines, so analyses may join the two.
+            master_table = ibis.memtable(master)
+        ctx = AnalysisContext(params=params, period=period, lines=lines, con=con, has_margin=has_margin,
+                              work_dir=work, master=master_table, local=params.transactions.backend == "file")
+        frames: dict[str, pd.DataFrame] = {}
+        for analysis in analyses:
+            if analysis.aggregate is None:
+                continue
+            t0 = time.perf_counter()
+            for name, frame in analysis.aggregate(ctx).items():
+                if name in frames:
+                    raise RuntimeError(f"analysis '{analysis.key}' returns frame '{name}' twice")
+                frames[name] = frame
+            timings[f"aggregate_{analysis.key}"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # A profit pyramid needs the profit column an analysis adds later: rank by margin until then.
     first_basis = "margin" if params.pyramid_basis == "profit" else params.pyramid_basis

