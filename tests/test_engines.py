@@ -26,7 +26,7 @@ from conftest import demo_params, write_params
 
 from toolkit.errors import DataError, ParamsError
 from toolkit.params import load_params
-from toolkit.pipeline import analyse
+from toolkit.pipeline import analyse, write_customers_file
 
 pytestmark = pytest.mark.e2e
 
@@ -67,6 +67,16 @@ def reference(tmp_path_factory, demo_small):
                                                                     "date_format": "%d-%m-%Y"})))
 
 
+def assert_same_customers_file(tmp_path: Path, demo: Path, params: Path) -> None:
+    """The customers fast path on the engine writes the file route's bytes."""
+    file_params = params_for(tmp_path, demo, "file_fast", {"path": str(demo / "transactions.csv"),
+                                                          "date_format": "%d-%m-%Y"})
+    engine, file = tmp_path / "engine.csv", tmp_path / "file.csv"
+    counts = write_customers_file(load_params(params), engine)
+    assert counts == write_customers_file(load_params(file_params), file)
+    assert engine.read_bytes() == file.read_bytes()
+
+
 def assert_same(results, reference) -> None:
     cols = [c for c in reference.customers.columns]
     pd.testing.assert_frame_equal(results.customers[cols].reset_index(drop=True),
@@ -94,6 +104,7 @@ def test_duckdb_database(tmp_path, demo_small, reference):
     params = params_for(tmp_path, demo_small, "duckdb", {"backend": "duckdb", "path": str(db),
                                                          "table": "sales.order_lines"})
     assert_same(analyse(load_params(params)), reference)
+    assert_same_customers_file(tmp_path, demo_small, params)
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------------
@@ -154,6 +165,7 @@ def test_postgres(tmp_path, demo_small, reference, postgres, monkeypatch):
     monkeypatch.setenv("KP_PG", postgres["password"])
     results = analyse(load_params(params))
     assert_same(results, reference)
+    assert_same_customers_file(tmp_path, demo_small, params)
     assert "s3cret" not in yaml.safe_dump(results.params.model_dump(mode="json"))
     wrong = params_for(tmp_path, demo_small, "postgres2", {"backend": "postgres", "url": url,
                                                            "table": "sales.nope", "password_env": "KP_PG"})
