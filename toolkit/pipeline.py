@@ -162,9 +162,11 @@ def connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as exc:
         raise ParamsError(f"KLANTPIRAMIDE_DUCKDB_MEMORY={limit!r} is not a memory size DuckDB accepts "
                           f"({str(exc).splitlines()[0]}); use e.g. 8GB or 25%.") from None
-    # Progress is tracked (for progress_ticks) but never drawn over the run's own messages.
-    con.execute("SET enable_progress_bar = true")
-    con.execute("SET enable_progress_bar_print = false")
+    # Progress is tracked (for progress_ticks) but never drawn over the run's own messages. In a Jupyter
+    # kernel DuckDB refuses to track it without ipywidgets; progress_ticks then reports the time only.
+    with contextlib.suppress(duckdb.Error):
+        con.execute("SET enable_progress_bar_print = false")
+        con.execute("SET enable_progress_bar = true")
     return con
 
 
