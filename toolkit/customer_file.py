@@ -38,6 +38,7 @@ from toolkit.segments import (
     id_order,
     pyramid_layers,
 )
+from toolkit.sources import _lit, _q
 
 #: Summary columns filled with 0 for customers without lines (as customer_table does).
 _ZERO = ("revenue", "orders", "lines", "returns", "revenue_previous", "revenue_to_date")
@@ -46,14 +47,6 @@ _MARGINS = ("margin", "margin_previous", "margin_to_date")
 RANKING_DUCKDB_MEMORY = "512MB"
 _EXTRA = ("basis_rank", "tenure_years", "is_new", "revenue_previous", "margin_previous", "returns", "lines",
           "revenue_to_date", "margin_to_date")
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _csv_value(name: str, sql_type: str, expr: str | None = None) -> str:
