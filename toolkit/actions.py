@@ -34,9 +34,7 @@ Curry, J. & Curry, A. (2000). *The Customer Marketing Method*. Free Press.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
-import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -47,6 +45,7 @@ import pandas as pd
 from toolkit.i18n import TEXTS, t
 from toolkit.params import ActionParams, PriceHintParams
 from toolkit.segments import BUYING_LAYERS, LAYERS, _require
+from toolkit.xlsx import Sheet, write_workbook
 
 #: Columns the actions analysis adds to the customer table, in order.
 ACTION_COLUMNS = ("action", "contacts_per_year", "contact_channel", "priority", "price_hint", "price_hint_steps",
@@ -340,9 +339,16 @@ def contact_plan(customers: pd.DataFrame) -> pd.DataFrame:
 # Writing the contact plan
 
 
-#: Fixed time stamp inside the workbook, so the same plan gives the same bytes.
-_XLSX_TIME = dt.datetime(2000, 1, 1)
-_HEADER_FILL, _HEADER_FONT = "0B4F8A", "FFFFFF"
+def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The plan with codes replaced by labels and headers translated (for the workbook)."""
+    out = frame.copy()
+    for col, prefix in (("layer", "layer."), ("rfm_segment", "rfm_segment."), ("action", "action."),
+                        ("channel", "channel."), ("priority", "priority.")):
+        # Label each distinct code once: a plan has millions of rows but a handful of codes.
+        codes, uniques = pd.factorize(out[col], use_na_sentinel=True)
+        labels = np.array([*(_label(prefix, u, lang) for u in np.asarray(uniques, dtype=object)), None], dtype=object)
+        out[col] = labels[codes]
+    return out.rename(columns={c: t(f"plan.col.{c}", lang) for c in out.columns})
 
 
 def _label(prefix: str, code: object, lang: str) -> object:
@@ -351,60 +357,6 @@ def _label(prefix: str, code: object, lang: str) -> object:
         return None
     key = f"{prefix}{code}"
     return t(key, lang) if key in TEXTS else str(code)
-
-
-def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The plan with codes replaced by labels and headers translated (for the workbook)."""
-    out = frame.copy()
-    for col, prefix in (("layer", "layer."), ("rfm_segment", "rfm_segment."), ("action", "action."),
-                        ("channel", "channel."), ("priority", "priority.")):
-        out[col] = [_label(prefix, x, lang) for x in out[col]]
-    return out.rename(columns={c: t(f"plan.col.{c}", lang) for c in out.columns})
-
-
-def _cell_value(v: object) -> object:
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-        return None
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, np.floating):
-        return float(v)
-    return v
-
-
-def _write_sheet(wb: object, title: str, frame: pd.DataFrame, formats: Mapping[str, str]) -> None:
-    """One sheet: bold coloured header, frozen first row, autofilter, widths, number formats."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.create_sheet(title[:31])
-    for i, col in enumerate(frame.columns, 1):
-        sample = [len(str(col))] + [len(str(v)) for v in map(_cell_value, frame[col].head(200)) if v is not None]
-        ws.column_dimensions[get_column_letter(i)].width = min(max(sample) + 3, 45)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(frame.columns)))}{len(frame) + 1}"
-    header = []
-    for col in frame.columns:
-        cell = WriteOnlyCell(ws, value=str(col))
-        cell.font = Font(bold=True, color=_HEADER_FONT)
-        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        header.append(cell)
-    ws.append(header)
-    styled = [formats.get(c) for c in frame.columns]
-    columns = [frame[c].tolist() for c in frame.columns]
-    for row in zip(*columns, strict=True):
-        cells = []
-        for v, fmt in zip(row, styled, strict=True):
-            value = _cell_value(v)
-            if fmt and value is not None:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = fmt
-                cells.append(cell)
-            else:
-                cells.append(value)
-        ws.append(cells)
 
 
 def plan_overview(frame: pd.DataFrame) -> pd.DataFrame:
@@ -472,9 +424,6 @@ def write_contact_plan(frame: pd.DataFrame, folder: str | Path, *, lang: str) ->
     >>> csv.read_text().splitlines()[1]
     '1,top,A,champions,retain,12.0,account_manager,1,900.0,200.0,3,,'
     """
-    from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
-
     _require(frame, list(PLAN_COLUMNS), "write_contact_plan")
     folder = Path(folder)
     csv_path, xlsx_path = folder / "contact_plan.csv", folder / "contact_plan.xlsx"
@@ -483,30 +432,21 @@ def write_contact_plan(frame: pd.DataFrame, folder: str | Path, *, lang: str) ->
     formats = {t(f"plan.col.{c}", lang): f for c, f in (("revenue", money), ("profit", money), ("clv", money),
                                                          ("contacts_per_year", "0.0"),
                                                          ("churn_probability", "0%"))}
-    wb = Workbook(write_only=True)
-    wb.properties.creator = "Klantpiramide"
-    wb.properties.created = wb.properties.modified = _XLSX_TIME
     overview = plan_overview(frame)
     overview = overview.assign(layer=[t(f"layer.{x}", lang) for x in overview["layer"]],
                                action=[t(f"action.{x}", lang) for x in overview["action"]])
     overview = overview.rename(columns={c: t(f"plan.col.{c}", lang) for c in overview.columns})
-    _write_sheet(wb, t("plan.sheet_overview", lang), overview, formats)
+    sheets = [Sheet(t("plan.sheet_overview", lang), overview, formats)]
     labelled = _labelled(frame, lang)
     per_sheet = EXCEL_MAX_ROWS - 1
+    layers = frame["layer"].to_numpy()
     for layer in LAYERS:
-        rows = labelled[frame["layer"].to_numpy() == layer]
+        rows = labelled[layers == layer]
         if rows.empty:
             continue
         parts = max(1, math.ceil(len(rows) / per_sheet))
         for k in range(parts):
             name = t(f"layer.{layer}", lang) + (f" ({k + 1})" if parts > 1 else "")
-            _write_sheet(wb, name, rows.iloc[k * per_sheet:(k + 1) * per_sheet], formats)
-    buffer = io.BytesIO()
-    # ExcelWriter directly (not wb.save): save() would stamp the current time into the file.
-    ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, \
-            zipfile.ZipFile(xlsx_path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            dst.writestr(zipfile.ZipInfo(info.filename, date_time=_XLSX_TIME.timetuple()[:6]), src.read(info.filename),
-                         compress_type=zipfile.ZIP_DEFLATED)
+            sheets.append(Sheet(name, rows.iloc[k * per_sheet:(k + 1) * per_sheet], formats))
+    write_workbook(xlsx_path, sheets)
     return xlsx_path, csv_path
