@@ -20,6 +20,7 @@ from toolkit.segments import (
     abc_summary,
     customer_table,
     id_order,
+    is_in,
     key_figures,
     layer_bounds,
     pareto_curve,
@@ -326,3 +327,13 @@ def test_customer_table_order_is_layer_rank_id(frame):
     keys = list(zip(table["pyramid_layer"].cat.codes, table["basis_rank"].fillna(0).astype(int),
                     table["customer_id"].map(natural_key(list(frame["customer_id"]))), strict=True))
     assert keys == sorted(keys)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=4)), max_size=40),
+       st.lists(st.one_of(st.none(), st.text(max_size=4)), max_size=40))
+def test_is_in_agrees_with_pandas_isin(values, members):
+    s = pd.Series(values, dtype="string")
+    expected = s.isin([m for m in members if m is not None]).fillna(False).to_numpy(dtype=bool) & s.notna().to_numpy()
+    for kind in (list, set, lambda m: pd.Index(m, dtype="string"), lambda m: pd.Series(m, dtype="string")):
+        assert is_in(s, kind(members)).tolist() == expected.tolist()

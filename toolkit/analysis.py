@@ -30,6 +30,7 @@ import ibis
 import pandas as pd
 
 from toolkit.errors import DataError
+from toolkit.segments import positions_in
 
 if TYPE_CHECKING:
     import duckdb
@@ -151,10 +152,17 @@ def merge_columns(customers: pd.DataFrame, extra: pd.DataFrame, analysis: Analys
     clash = [c for c in new if c in customers.columns]
     if clash:
         raise DataError(f"analysis '{analysis.key}': column(s) {clash} already exist in the customer table")
-    if extra["customer_id"].duplicated().any():
-        raise DataError(f"analysis '{analysis.key}': enrich() returned a customer more than once")
-    keyed = extra.assign(customer_id=extra["customer_id"].astype("string")).set_index("customer_id")
+    ids = extra["customer_id"].astype("string")
     out = customers.copy()
+    if ids.array.equals(customers["customer_id"].astype("string").array):
+        # Most analyses answer in the table's own order (one customer per row, as the table is).
+        for col in new:
+            out[col] = extra[col].to_numpy()
+        return out
+    if ids.nunique(dropna=False) != len(ids):
+        raise DataError(f"analysis '{analysis.key}': enrich() returned a customer more than once")
+    # Positions found once for all columns; reindexing by position keeps reindex's missing-value rules.
+    rows = pd.Index(positions_in(customers["customer_id"], ids))
     for col in new:
-        out[col] = keyed[col].reindex(out["customer_id"]).to_numpy()
+        out[col] = extra[col].reset_index(drop=True).reindex(rows).to_numpy()
     return out

@@ -412,6 +412,27 @@ def _conditional_purchases(fit: BGNBDFit, x: np.ndarray, T: np.ndarray, t: float
     return (a + b + x - 1) / (a - 1) * (1 - np.exp((a - 1) * np.log1p(-z)) * hyp)
 
 
+def _distinct_pairs(x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (x, T) pairs and each row's pair, so a formula runs once per pair.
+
+    Hashes instead of ``np.unique(..., axis=0)``, which sorts rows as records (18 s at 3.5M
+    customers against 1 s).
+
+    Examples
+    --------
+    >>> kx, kt, inv = _distinct_pairs(np.array([1.0, 2.0, 1.0]), np.array([5.0, 5.0, 5.0]))
+    >>> kx[inv].tolist(), kt[inv].tolist(), len(kx)
+    ([1.0, 2.0, 1.0], [5.0, 5.0, 5.0], 2)
+    """
+    code_x, uniq_x = pd.factorize(x, use_na_sentinel=False)
+    code_t, uniq_t = pd.factorize(T, use_na_sentinel=False)
+    if not len(uniq_t):
+        return np.asarray(uniq_x, dtype=float), np.asarray(uniq_t, dtype=float), np.zeros(0, dtype=np.intp)
+    inverse, pairs = pd.factorize(code_x.astype(np.int64) * len(uniq_t) + code_t)
+    return (np.asarray(uniq_x, dtype=float)[pairs // len(uniq_t)], np.asarray(uniq_t, dtype=float)[pairs % len(uniq_t)],
+            inverse)
+
+
 def expected_purchases(fit: BGNBDFit, summary: pd.DataFrame, *, horizon: float) -> np.ndarray:
     """Expected purchase occasions in the next ``horizon`` time units (BG/NBD, eq. 10).
 
@@ -426,8 +447,8 @@ def expected_purchases(fit: BGNBDFit, summary: pd.DataFrame, *, horizon: float) 
     """
     _check_summary(summary, ("frequency", "recency", "T"), "expected_purchases")
     x, T = summary["frequency"].to_numpy(dtype=float), summary["T"].to_numpy(dtype=float)
-    keys, inverse = np.unique(np.column_stack([x, T]), axis=0, return_inverse=True)
-    conditional = _conditional_purchases(fit, keys[:, 0], keys[:, 1], horizon)[inverse.ravel()]
+    key_x, key_T, inverse = _distinct_pairs(x, T)
+    conditional = _conditional_purchases(fit, key_x, key_T, horizon)[inverse]
     return conditional * p_alive(fit, summary)
 
 
@@ -505,14 +526,14 @@ def customer_lifetime_value(bgnbd: BGNBDFit, gamma_gamma: GammaGammaFit, summary
     _check_summary(summary, ("frequency", "recency", "T", "monetary_value"), "customer_lifetime_value")
     per_month = DAYS_PER_UNIT["M"] / DAYS_PER_UNIT[time_unit]
     x, T = summary["frequency"].to_numpy(dtype=float), summary["T"].to_numpy(dtype=float)
-    keys, inverse = np.unique(np.column_stack([x, T]), axis=0, return_inverse=True)
-    discounted = np.zeros(len(keys))
-    previous = np.zeros(len(keys))
+    key_x, key_T, inverse = _distinct_pairs(x, T)
+    discounted = np.zeros(len(key_x))
+    previous = np.zeros(len(key_x))
     for k in range(1, horizon_months + 1):
-        current = _conditional_purchases(bgnbd, keys[:, 0], keys[:, 1], k * per_month)
+        current = _conditional_purchases(bgnbd, key_x, key_T, k * per_month)
         discounted += (current - previous) / (1 + discount_rate) ** (k / 12)
         previous = current
-    purchases = discounted[inverse.ravel()] * p_alive(bgnbd, summary)
+    purchases = discounted[inverse] * p_alive(bgnbd, summary)
     return margin_rate * expected_spend(gamma_gamma, summary) * purchases
 
 

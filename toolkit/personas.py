@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError
-from toolkit.segments import LAYERS
+from toolkit.segments import LAYERS, is_in
 
 if TYPE_CHECKING:
     import ibis
@@ -213,8 +213,10 @@ def segment_order(values: pd.Series) -> list[str]:
     (['top', 'small'], ['b', 'a'])
     """
     present = values.dropna().astype(str)
-    if len(present) and set(present) <= set(LAYERS):
-        return [s for s in LAYERS if s in set(present)]
+    # The distinct values first: a Python set of millions of Arrow strings takes seconds.
+    distinct = set(present.unique().tolist())
+    if distinct and distinct <= set(LAYERS):
+        return [s for s in LAYERS if s in distinct]
     counts = present.value_counts()
     return sorted(counts.index, key=lambda v: (-counts[v], v))
 
@@ -378,7 +380,7 @@ def segment_traits(customers: pd.DataFrame, *, segment: str, dimensions: Sequenc
             buyers = customers["revenue"].astype(float).reset_index(drop=True) > 0
             ids = customers["customer_id"].astype("string").reset_index(drop=True)
             seg_of = pd.Series(seg[buyers].to_numpy(), index=ids[buyers].to_numpy())
-            m = mix[(mix["revenue"] > 0) & mix["customer_id"].astype("string").isin(seg_of.index)]
+            m = mix[(mix["revenue"] > 0).to_numpy() & is_in(mix["customer_id"].astype("string"), seg_of.index)]
             # One row per customer and group bought (a mix may hold a group twice only by mistake).
             pairs = pd.DataFrame({"id": m["customer_id"].astype("string").to_numpy(),
                                   "segment": m["customer_id"].astype("string").map(seg_of).to_numpy(),

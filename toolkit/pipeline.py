@@ -22,7 +22,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from toolkit.backends import open_remote_lines
 from toolkit.engine import Period, analysis_period, customer_summary_expr, date_range_expr, monthly_expr, tidy_summary
 from toolkit.errors import ParamsError
 from toolkit.params import PERSONAL_FIELDS, RunParams, parse_params
-from toolkit.segments import customer_table, relayer
+from toolkit.segments import customer_table, is_in, relayer
 from toolkit.sources import SourceReport, load_customers, load_transactions
 
 Progress = Callable[[str], None]
@@ -84,7 +84,7 @@ class RunResults:
     notes: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     customers_not_in_master: int = 0
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    frames: MutableMapping[str, pd.DataFrame] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     # Only with include_personal_data: customer_id plus name/e-mail/phone/street, for customers.csv.
     # Kept in memory only: never saved to the work folder, never given to a chapter.
@@ -138,8 +138,55 @@ class RunResults:
                    data_last=dt.date.fromisoformat(meta["data_last"]),
                    notes=meta["notes"], timings=meta["timings"],
                    customers_not_in_master=meta.get("customers_not_in_master", 0),
-                   frames={name: pd.read_parquet(work / "frames" / f"{name}.parquet") for name in meta["frames"]},
+                   frames=SavedFrames(work / "frames", meta["frames"]),
                    meta=meta["meta"])
+
+
+class SavedFrames(MutableMapping[str, pd.DataFrame]):
+    """The frames of saved results, each read from its Parquet file when first used.
+
+    A chapter needs two or three of the run's frames; reading all of them cost each
+    chapter's kernel seconds at millions of customers.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> pd.DataFrame({"a": [1]}).to_parquet(folder / "x.parquet")
+    >>> frames = SavedFrames(folder, ["x"])
+    >>> sorted(frames), frames["x"]["a"].tolist(), "y" in frames
+    (['x'], [1], False)
+    """
+
+    def __init__(self, folder: Path, names: Iterable[str]) -> None:
+        self._folder = Path(folder)
+        self._names = list(dict.fromkeys(names))
+        self._loaded: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._loaded:
+            if name not in self._names:
+                raise KeyError(name)
+            self._loaded[name] = pd.read_parquet(self._folder / f"{name}.parquet")
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, frame: pd.DataFrame) -> None:
+        if name not in self._names:
+            self._names.append(name)
+        self._loaded[name] = frame
+
+    def __delitem__(self, name: str) -> None:
+        self._names.remove(name)
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._names))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
 
 
 #: DuckDB's share of the machine's memory; beyond it the run spills to its work folder.
@@ -368,7 +415,7 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
         summary = tidy_summary(customer_summary_expr(lines, period, has_margin=has_margin).to_pyarrow().to_pandas())
         if master is not None:
             # Counted on the customer level, so it works whatever engine holds the lines.
-            not_in_master = int((~summary["customer_id"].isin(master["customer_id"].astype("string"))).sum())
+            not_in_master = int((~is_in(summary["customer_id"], master["customer_id"].astype("string"))).sum())
         # Only the report uses the months; the customers fast path skips that pass over the lines.
         monthly = monthly_frame(lines, has_margin=has_margin) if with_analyses else pd.DataFrame(
             {"month": [], "revenue": [], "margin": [], "lines": [], "customers": []})

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError
-from toolkit.segments import BUYING_LAYERS, LAYERS, id_order
+from toolkit.segments import BUYING_LAYERS, LAYERS, id_order, is_in
 
 if TYPE_CHECKING:
     import ibis
@@ -230,8 +230,8 @@ def group_summary(mix: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     """
     _require(mix, ["customer_id", "product_group", "revenue"], "group_summary")
     _require(customers, ["customer_id", "revenue"], "group_summary (customers)")
-    buying = set(customers.loc[customers["revenue"] > 0, "customer_id"].astype(str))
-    m = mix.assign(_buyer=(mix["revenue"] > 0) & mix["customer_id"].astype(str).isin(buying),
+    buying = customers.loc[customers["revenue"] > 0, "customer_id"].astype(str)
+    m = mix.assign(_buyer=(mix["revenue"] > 0) & is_in(mix["customer_id"].astype(str), buying),
                    margin=mix["margin"] if "margin" in mix else np.nan)
     g = m.groupby("product_group", sort=True)
     out = pd.DataFrame({"revenue": g["revenue"].sum(), "margin": g["margin"].sum(min_count=1),
@@ -239,7 +239,8 @@ def group_summary(mix: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     total = out["revenue"].sum()
     out["revenue_share"] = out["revenue"] / total if total else np.nan
     out["margin_rate"] = out["margin"] / out["revenue"].where(out["revenue"] != 0)
-    out["buyer_share"] = out["buyers"] / len(buying) if buying else np.nan
+    n_buying = int(buying.nunique())
+    out["buyer_share"] = out["buyers"] / n_buying if n_buying else np.nan
     out["revenue_per_buyer"] = out["revenue"] / out["buyers"].where(out["buyers"] > 0)
     out = out.rename_axis("product_group").reset_index()
     out = out.sort_values(["revenue", "product_group"], ascending=[False, True], kind="stable")
@@ -287,7 +288,7 @@ def mix_by_segment(mix: pd.DataFrame, customers: pd.DataFrame, *, segment: str =
         present = set(seg.dropna())
         segments = ([s for s in LAYERS if s in present] if segment == "pyramid_layer"
                     else seg.value_counts().sort_index().sort_values(ascending=False, kind="stable").index.tolist())
-    m = mix[mix["customer_id"].astype(str).isin(seg.index)]
+    m = mix[is_in(mix["customer_id"].astype(str), seg.index)]
     m = m.assign(segment=m["customer_id"].astype(str).map(seg).to_numpy(), _buyer=m["revenue"] > 0)
     groups = sorted(mix["product_group"].astype(str).unique())
     index = pd.MultiIndex.from_product([list(segments), groups], names=["segment", "product_group"])
@@ -338,18 +339,20 @@ def blueprint(mix: pd.DataFrame, customers: pd.DataFrame, *, layers: Sequence[st
     """
     _require(customers, ["customer_id", "revenue", "pyramid_layer"], "blueprint")
     buying = customers[customers["revenue"] > 0]
-    top_ids = set(buying.loc[buying["pyramid_layer"].astype(str).isin(list(layers)), "customer_id"].astype(str))
-    other_ids = set(buying["customer_id"].astype(str)) - top_ids
+    buying_ids = buying["customer_id"].astype(str)
+    in_top = is_in(buying["pyramid_layer"].astype(str), list(layers))
+    top_ids = buying_ids[in_top].drop_duplicates()
+    other_ids = buying_ids[~is_in(buying_ids, top_ids)].drop_duplicates()
     m = mix[mix["revenue"] > 0]
     ids = m["customer_id"].astype(str)
-    top = m[ids.isin(top_ids)].groupby("product_group")
-    others = m[ids.isin(other_ids)].groupby("product_group")
+    top = m[is_in(ids, top_ids)].groupby("product_group")
+    others = m[is_in(ids, other_ids)].groupby("product_group")
     groups = sorted(mix["product_group"].astype(str).unique())
     out = pd.DataFrame({"product_group": groups})
     top_n = top["customer_id"].nunique().reindex(groups, fill_value=0)
-    out["top_share"] = (top_n / len(top_ids)).to_numpy() if top_ids else np.nan
+    out["top_share"] = (top_n / len(top_ids)).to_numpy() if len(top_ids) else np.nan
     out["others_share"] = ((others["customer_id"].nunique().reindex(groups, fill_value=0) / len(other_ids)).to_numpy()
-                           if other_ids else np.nan)
+                           if len(other_ids) else np.nan)
     out["gap"] = out["top_share"] - out["others_share"]
     out["revenue_per_top_customer"] = (top["revenue"].sum().reindex(groups) / top_n.where(top_n > 0)).to_numpy()
     out["in_blueprint"] = (out["top_share"] >= threshold).to_numpy()

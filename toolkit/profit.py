@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.params import CostToServeParams
-from toolkit.segments import _ranked_positions, _require, id_order, relayer
+from toolkit.segments import _ranked_positions, _require, id_order, is_in, relayer
 
 #: Columns the profitability analysis adds to the customer table, in order.
 PROFIT_COLUMNS = ("cost_to_serve", "profit", "profit_reason")
@@ -501,7 +501,7 @@ def cost_components(costs: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFram
     _require(costs, ["customer_id", "orders", "order_lines", "returns", "contacts", *COST_COMPONENTS],
              "cost_components")
     known = customers.loc[customers["first_purchase"].notna(), "customer_id"].astype(str)
-    rows = costs[costs["customer_id"].astype(str).isin(set(known))]
+    rows = costs[is_in(costs["customer_id"].astype(str), known)]
     units = {"order_cost": "orders", "line_cost": "order_lines", "return_cost": "returns", "contact_cost": "contacts"}
     out = pd.DataFrame({"component": list(COST_COMPONENTS),
                         "units": [int(rows[units[c]].sum()) for c in COST_COMPONENTS],

@@ -41,6 +41,59 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], func: str) -> None:
                         f"(it has {', '.join(map(str, frame.columns))}).")
 
 
+def is_in(values: pd.Series | pd.Index, members: object) -> np.ndarray:
+    """Whether each of ``values`` is one of ``members`` (texts; missing values never are).
+
+    The same as ``values.isin(members)`` on text, but pandas builds a Python object per
+    member first (3.6 s for a product chapter at 350k customers); this stays in Arrow.
+
+    Parameters
+    ----------
+    values : Series or Index of str
+    members : Series, Index, list or set of str
+
+    Returns
+    -------
+    ndarray of bool
+
+    Examples
+    --------
+    >>> is_in(pd.Series(["1", "2", None, "3"], dtype="string"), {"3", "1"}).tolist()
+    [True, False, False, True]
+    """
+    import pyarrow.compute as pc
+
+    found = pc.is_in(_arrow_text(values), value_set=pc.drop_null(_arrow_text(members)))
+    return found.to_numpy(zero_copy_only=False).astype(bool, copy=False)
+
+
+def positions_in(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np.ndarray:
+    """For each of ``values``, its position in ``keys`` (texts), or -1 when it is not there.
+
+    ``keys`` should be distinct (the first match counts). A hash lookup in Arrow: pandas'
+    reindex on text labels took 0.4-1 s per column at 3.5M customers.
+
+    Examples
+    --------
+    >>> positions_in(pd.Series(["b", "x", "a", None]), pd.Series(["a", "b"])).tolist()
+    [1, -1, 0, -1]
+    """
+    import pyarrow.compute as pc
+
+    found = pc.index_in(_arrow_text(values), value_set=pc.drop_null(_arrow_text(keys)))
+    return pc.fill_null(found, -1).to_numpy().astype(np.int64, copy=False)
+
+
+def _arrow_text(x: object) -> object:
+    """``x`` (Series, Index, list or set of str) as one Arrow string array."""
+    import pyarrow as pa
+
+    if isinstance(x, set | frozenset):
+        x = list(x)
+    arr = pa.array(pd.array(x, dtype="string[pyarrow]"))
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
 def id_order(ids: pd.Series) -> np.ndarray:
     """Position of each customer id in natural order: numeric when every id is digits, else text.
 
