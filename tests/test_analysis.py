@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import TX_HEADER, params_dict, write, write_params
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.analysis import Analysis, merge_columns, registered
 from toolkit.errors import DataError
@@ -75,3 +78,22 @@ def test_profit_basis_ranks_on_the_profit_an_analysis_adds(tmp_path, monkeypatch
     results = analyse(load_params(write_params(tmp_path, params_dict(pyramid_basis="profit"))))
     assert results.customers[["customer_id", "basis_rank"]].values.tolist() == [["2", 1], ["1", 2]]
     assert results.customers["pyramid_layer"].astype(str).tolist() == ["top", "small"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 12), st.data())
+def test_merge_columns_equals_a_join_by_id(n, data):
+    ids = [str(i) for i in range(n)]
+    customers = pd.DataFrame({"customer_id": pd.Series(ids, dtype="string"), "revenue": np.arange(n, dtype=float)})
+    chosen = data.draw(st.one_of(st.just(ids), st.permutations(ids), st.lists(st.sampled_from(ids) if ids
+                                                                              else st.nothing(), unique=True)))
+    k = len(chosen)
+    extra = pd.DataFrame({"customer_id": chosen, "f": np.arange(k) / 2, "i": pd.array(range(k), dtype="Int64"),
+                          "s": pd.Series([f"t{j}" for j in range(k)], dtype="str"),
+                          "n": pd.array([None if j % 2 else f"u{j}" for j in range(k)], dtype="string")})
+    out = merge_columns(customers, extra, Analysis(key="x", columns=("f", "i", "s", "n")))
+    keyed = extra.set_index(extra["customer_id"].astype("string")).drop(columns="customer_id")
+    expected = customers.copy()
+    for col in ("f", "i", "s", "n"):
+        expected[col] = keyed[col].reindex(customers["customer_id"]).to_numpy()
+    pd.testing.assert_frame_equal(out, expected)

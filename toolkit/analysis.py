@@ -153,16 +153,29 @@ def merge_columns(customers: pd.DataFrame, extra: pd.DataFrame, analysis: Analys
     if clash:
         raise DataError(f"analysis '{analysis.key}': column(s) {clash} already exist in the customer table")
     ids = extra["customer_id"].astype("string")
-    out = customers.copy()
+    # Copy-on-write: the new table shares the existing columns instead of copying every one.
+    out = customers.copy(deep=False)
     if ids.array.equals(customers["customer_id"].astype("string").array):
         # Most analyses answer in the table's own order (one customer per row, as the table is).
         for col in new:
-            out[col] = extra[col].to_numpy()
+            out[col] = _values(extra[col])
         return out
     if ids.nunique(dropna=False) != len(ids):
         raise DataError(f"analysis '{analysis.key}': enrich() returned a customer more than once")
     # Positions found once for all columns; reindexing by position keeps reindex's missing-value rules.
     rows = pd.Index(positions_in(customers["customer_id"], ids))
     for col in new:
-        out[col] = extra[col].reset_index(drop=True).reindex(rows).to_numpy()
+        out[col] = _values(extra[col].reset_index(drop=True).reindex(rows))
     return out
+
+
+def _values(column: pd.Series) -> object:
+    """The column's values as ``to_numpy()`` would give them, but text stays in Arrow.
+
+    Text through ``to_numpy()`` becomes Python objects that pandas then turns back into Arrow
+    strings: about 1 s per column at 3.5M customers, for the same column.
+    """
+    # (Only with some text: an empty or all-missing column comes out of to_numpy() as object.)
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.na_value is not pd.NA and column.notna().any():
+        return column.array
+    return column.to_numpy()

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError
-from toolkit.segments import BUYING_LAYERS, LAYERS, id_order, is_in
+from toolkit.segments import BUYING_LAYERS, LAYERS, id_order, is_in, positions_in
 
 if TYPE_CHECKING:
     import ibis
@@ -131,14 +131,14 @@ def tidy_mix(frame: pd.DataFrame) -> pd.DataFrame:
 # Customer level
 
 
-def bought_matrix(mix: pd.DataFrame, customers: Sequence[str] | None = None) -> pd.DataFrame:
+def bought_matrix(mix: pd.DataFrame, customers: Sequence[str] | pd.Series | None = None) -> pd.DataFrame:
     """Revenue per customer (rows) and product group (columns, sorted), 0 where none.
 
     Parameters
     ----------
     mix : DataFrame
         ``customer_id``, ``product_group``, ``revenue``.
-    customers : sequence of str, optional
+    customers : sequence or Series of str, optional
         Row order (customers missing from ``mix`` get zeros); default the mix's customers
         in sorted order.
 
@@ -160,11 +160,13 @@ def bought_matrix(mix: pd.DataFrame, customers: Sequence[str] | None = None) -> 
     if customers is None:
         ids = ids.sort_values()
     groups = sorted(mix["product_group"].astype(str).unique())
-    rows = ids.get_indexer(mix["customer_id"].astype("string"))
-    cols = pd.Index(groups).get_indexer(mix["product_group"].astype(str))
+    rows = positions_in(mix["customer_id"].astype("string"), ids)
+    cols = positions_in(mix["product_group"].astype(str), pd.Index(groups))
     keep = rows >= 0
-    values = np.zeros((len(ids), len(groups)))
-    np.add.at(values, (rows[keep], cols[keep]), mix["revenue"].to_numpy(dtype=float)[keep])
+    # bincount adds in line order, as np.add.at did, at a fraction of its cost.
+    cell = rows[keep] * len(groups) + cols[keep]
+    values = np.bincount(cell, weights=mix["revenue"].to_numpy(dtype=float)[keep],
+                         minlength=len(ids) * len(groups)).reshape(len(ids), len(groups))
     return pd.DataFrame(values, index=ids, columns=pd.Index(groups, name="product_group"))
 
 
@@ -187,7 +189,7 @@ def customer_products(mix: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFram
     """
     _require(customers, ["customer_id"], "customer_products")
     ids = customers["customer_id"].astype("string")
-    matrix = bought_matrix(mix, ids.tolist()) if len(mix) else pd.DataFrame(index=pd.Index(ids))
+    matrix = bought_matrix(mix, ids) if len(mix) else pd.DataFrame(index=pd.Index(ids))
     values = matrix.to_numpy()
     n = (values > 0).sum(axis=1) if values.size else np.zeros(len(ids), dtype=int)
     top = pd.array([pd.NA] * len(ids), dtype="string")
@@ -484,7 +486,7 @@ def white_space(mix: pd.DataFrame, customers: pd.DataFrame, *, segment: str = "p
     order = id_order(buying["customer_id"])
     buying = buying.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
     ids = buying["customer_id"].astype("string")
-    matrix = bought_matrix(mix, ids.tolist())
+    matrix = bought_matrix(mix, ids)
     groups = list(matrix.columns)
     rev = matrix.to_numpy()
     b = rev > 0
@@ -554,11 +556,15 @@ def white_space(mix: pd.DataFrame, customers: pd.DataFrame, *, segment: str = "p
     summ = pd.DataFrame(summary, columns=["product_group", "buyers", "base_rate", "related_groups", "candidates",
                                           "avg_revenue", "opportunity", "mean_index"])
     summ = summ.sort_values(["opportunity", "product_group"], ascending=[False, True], kind="stable")
-    by_id = pd.DataFrame({"g": pd.array(best_group, dtype="string"),
-                          "i": np.where(np.isfinite(best_index), best_index, np.nan)}, index=ids.to_numpy())
     all_ids = customers["customer_id"].astype("string").reset_index(drop=True)
-    best = pd.DataFrame({"customer_id": all_ids, "next_best_group": all_ids.map(by_id["g"]).astype("string"),
-                         "next_best_index": all_ids.map(by_id["i"]).astype(float)})
+    at = positions_in(all_ids, ids)  # -1: not a buying customer
+    found = at >= 0
+    best_group_all = np.full(len(all_ids), None, dtype=object)
+    best_group_all[found] = best_group[at[found]]
+    best_index_all = np.full(len(all_ids), np.nan)
+    best_index_all[found] = np.where(np.isfinite(best_index), best_index, np.nan)[at[found]]
+    best = pd.DataFrame({"customer_id": all_ids, "next_best_group": pd.array(best_group_all, dtype="string"),
+                         "next_best_index": best_index_all})
     return WhiteSpace(out[list(WHITESPACE_COLUMNS)], summ.reset_index(drop=True), best)
 
 
