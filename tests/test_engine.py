@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
+import ibis
 import pandas as pd
 import pytest
 
-from toolkit.engine import analysis_period, customer_summary
+from toolkit.engine import analysis_period, computed_once, customer_summary
 from toolkit.errors import DataError
 
 REF = dt.date(2025, 12, 31)
@@ -96,3 +98,21 @@ def test_monthly_without_margin():
     out = monthly_expr(lines, has_margin=False).to_pandas()
     assert out["margin"].isna().all()
     assert out["revenue"].sum() == frame["amount"].sum()
+
+
+def test_computed_once_materialises_on_duckdb_and_cleans_up():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT range AS x FROM range(10)")
+    t = ibis.duckdb.from_connection(con).table("t")
+    tables = "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_once_%'"
+    with computed_once(t.filter(t.x % 2 == 0)) as once:
+        assert con.execute(tables).fetchall() == [(1,)]  # a real temporary table
+        con.execute("INSERT INTO t VALUES (100)")  # computed once: later changes do not show
+        assert once.x.sum().to_pyarrow().as_py() == 20
+    assert con.execute(tables).fetchall() == [(0,)]
+    with pytest.raises(ZeroDivisionError), computed_once(t) as once:
+        raise ZeroDivisionError
+    assert con.execute(tables).fetchall() == [(0,)]
+    frame = ibis.memtable({"x": [1, 2]})
+    with computed_once(frame) as same:  # an in-memory frame is left as it is
+        assert same is frame

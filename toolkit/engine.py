@@ -19,7 +19,10 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
@@ -253,3 +256,39 @@ def customer_summary(transactions: pd.DataFrame, *, reference_date: dt.date, per
     finally:
         con.close()
     return tidy_summary(out)
+
+
+@contextlib.contextmanager
+def computed_once(expr: ibis.Table) -> Iterator[ibis.Table]:
+    """``expr`` as a temporary table while the block runs, when its engine is DuckDB; else ``expr`` itself.
+
+    An intermediate result that several queries read (per customer and day, say) is then
+    computed once instead of once per query. On other engines, and for expressions on
+    in-memory frames, the queries share the expression as before. Ibis' own
+    ``Table.cache`` fails to drop its table on DuckDB 2.0, hence this.
+
+    Examples
+    --------
+    >>> con = duckdb.connect()
+    >>> _ = con.execute("CREATE TABLE t AS SELECT range AS x FROM range(5)")
+    >>> t = ibis.duckdb.from_connection(con).table("t")
+    >>> with computed_once(t.filter(t.x > 2)) as once:
+    ...     once.count().to_pyarrow().as_py(), once.x.sum().to_pyarrow().as_py()
+    (2, 7)
+    """
+    import ibis.expr.operations as ops
+    from ibis.common.exceptions import IbisError
+
+    try:
+        backend = expr._find_backend()
+    except IbisError:  # several or no backends: nothing to materialise on
+        backend = None
+    if getattr(backend, "name", None) != "duckdb" or expr.op().find(ops.InMemoryTable):
+        yield expr
+        return
+    name = f"_once_{uuid.uuid4().hex}"
+    backend.con.execute(f'CREATE TEMP TABLE "{name}" AS {ibis.to_sql(expr, dialect="duckdb")}')
+    try:
+        yield backend.table(name)
+    finally:
+        backend.con.execute(f'DROP TABLE IF EXISTS "{name}"').fetchall()

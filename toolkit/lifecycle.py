@@ -45,6 +45,7 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from typing import Literal
@@ -54,6 +55,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from toolkit.engine import computed_once
 from toolkit.errors import DataError, ParamsError
 
 Granularity = Literal["year", "quarter", "month"]
@@ -429,10 +431,20 @@ def churn_by_period(transactions: pd.DataFrame | ibis.Table, *, reference_date: 
     n_periods = reported_periods(reference_date, data_first=data_first, months=months, history_months=gap_months)
     if n_periods == 0:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in FLOW_COLUMNS})
+    with contextlib.ExitStack() as stack:
+        # The day totals, purchase days and acquisitions feed six queries: computed once each.
+        daily = stack.enter_context(computed_once(day_amounts(lines)))
+        days = stack.enter_context(computed_once(with_neighbours(daily.filter(daily.purchase))))
+        acq = stack.enter_context(computed_once(acquisition(lines, master, data_first=data_first,
+                                                            reference_date=reference_date, gap_months=gap_months)))
+        return _flows(lines, daily, days, acq, reference_date=reference_date, months=months, gap_months=gap_months,
+                      n_periods=n_periods)
+
+
+def _flows(lines: ibis.Table, daily: ibis.Table, days: ibis.Table, acq: ibis.Table, *, reference_date: dt.date,
+           months: int, gap_months: int, n_periods: int) -> pd.DataFrame:
+    """:func:`churn_by_period` from its shared tables."""
     ref = ibis.date(reference_date)
-    daily = day_amounts(lines)
-    days = with_neighbours(daily.filter(daily.purchase))
-    acq = acquisition(lines, master, data_first=data_first, reference_date=reference_date, gap_months=gap_months)
     ev = days.join(acq.select("customer_id", "new_customer", "first_purchase"), "customer_id")
     lapse = plus_months(ev.date, gap_months)
     ev = ev.mutate(lapse=lapse)
@@ -731,13 +743,13 @@ def cohort_retention(transactions: pd.DataFrame | ibis.Table, *, reference_date:
     acq = acquisition(lines, master, data_first=data_first, reference_date=reference_date, gap_months=gap_months)
     new = acq.filter(acq.new_customer)
     new = new.select(cid="customer_id", cohort=period_number(new.first_purchase, reference_date, months))
-    new = new.filter((new.cohort >= 0) & (new.cohort < n_periods))
-    sizes = new.group_by("cohort").aggregate(cohort_size=new.count()).to_pandas()
-    daily = day_amounts(lines)
-    j = daily.join(new, daily.customer_id == new.cid)
-    j = j.mutate(pno=period_number(j.date, reference_date, months))
-    activity = j.group_by(["cohort", "pno"]).aggregate(
-        customers=j.cid.nunique(where=j.purchase), revenue=j.amount.sum().cast("float64")).to_pandas()
+    with computed_once(new.filter((new.cohort >= 0) & (new.cohort < n_periods))) as new:  # read by two queries
+        sizes = new.group_by("cohort").aggregate(cohort_size=new.count()).to_pandas()
+        daily = day_amounts(lines)
+        j = daily.join(new, daily.customer_id == new.cid)
+        j = j.mutate(pno=period_number(j.date, reference_date, months))
+        activity = j.group_by(["cohort", "pno"]).aggregate(
+            customers=j.cid.nunique(where=j.purchase), revenue=j.amount.sum().cast("float64")).to_pandas()
     grid = pd.DataFrame([(c, c - age) for c in range(n_periods - 1, -1, -1) for age in range(c + 1)],
                         columns=["cohort", "pno"])
     out = grid.merge(sizes, on="cohort", how="left").merge(activity, on=["cohort", "pno"], how="left")
