@@ -400,10 +400,17 @@ def group_affinity(matrix: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["from_group", "to_group", "both", "confidence", "lift"])
 
 
-def _smoothed_rate(y: np.ndarray, cells: np.ndarray, base: float) -> np.ndarray:
-    """Per customer: share of buyers of Y among the customers of its cell, smoothed toward ``base``."""
-    codes, uniques = pd.factorize(pd.Series(cells), use_na_sentinel=True)
-    k = len(uniques)
+def _cell_codes(cells: np.ndarray) -> np.ndarray:
+    """Each customer's cell as a code 0..k-1 (-1 when missing); factorised once, used for every group."""
+    return pd.factorize(pd.Series(cells), use_na_sentinel=True)[0]
+
+
+def _smoothed_rate(y: np.ndarray, codes: np.ndarray, base: float) -> np.ndarray:
+    """Per customer: share of buyers of Y among the customers of its cell, smoothed toward ``base``.
+
+    ``codes`` are the cells from :func:`_cell_codes`.
+    """
+    k = int(codes.max()) + 1 if len(codes) else 0
     hits = np.bincount(codes[codes >= 0], weights=y[codes >= 0], minlength=k)
     n = np.bincount(codes[codes >= 0], minlength=k).astype(float)
     rate = (hits + SMOOTHING * base) / (n + SMOOTHING)
@@ -495,6 +502,8 @@ def white_space(mix: pd.DataFrame, customers: pd.DataFrame, *, segment: str = "p
     reg = (buying[region].astype("string").to_numpy(dtype=object)
            if region and region in buying and buying[region].notna().any() else None)
     total_rev = buying["revenue"].to_numpy(dtype=float)
+    seg_codes = _cell_codes(seg)
+    reg_codes = _cell_codes(reg) if reg is not None else None
     affinity = group_affinity(matrix)
     lists, summary = [], []
     names = np.asarray(groups, dtype=object)
@@ -513,12 +522,12 @@ def white_space(mix: pd.DataFrame, customers: pd.DataFrame, *, segment: str = "p
         row = {"product_group": group, "buyers": buyers, "base_rate": base, "related_groups": ", ".join(rel),
                "candidates": int(cand.sum()), "avg_revenue": avg_rev, "opportunity": 0.0, "mean_index": np.nan}
         if cand.any() and buyers:
-            rates = [_smoothed_rate(y, seg, base)]
-            if reg is not None:
-                rates.append(_smoothed_rate(y, reg, base))
+            rates = [_smoothed_rate(y, seg_codes, base)]
+            if reg_codes is not None:
+                rates.append(_smoothed_rate(y, reg_codes, base))
             other = total_rev - rev[:, j]
             quint = np.searchsorted(np.quantile(other, [0.2, 0.4, 0.6, 0.8]), other, side="right")
-            rates.append(_smoothed_rate(y, quint, base))
+            rates.append(_smoothed_rate(y, _cell_codes(quint), base))
             # P(Y | X) averaged over the other groups X each customer buys.
             conf = np.zeros(len(groups))
             for g, c in zip(affinity.loc[affinity["to_group"] == group, "from_group"],
@@ -529,9 +538,13 @@ def white_space(mix: pd.DataFrame, customers: pd.DataFrame, *, segment: str = "p
             k = others.sum(axis=1)
             rates.append(np.where(k > 0, (others @ conf) / np.maximum(k, 1), base))
             score = np.mean(rates, axis=0)
-            seg_avg = pd.Series(rev[b[:, j], j]).groupby(seg[b[:, j]]).agg(["mean", "size"])
-            seg_avg = seg_avg["mean"].where(seg_avg["size"] >= MIN_SIMILAR_BUYERS)
-            expected = pd.Series(seg).map(seg_avg).fillna(avg_rev).to_numpy(dtype=float)
+            # Average revenue in the group per segment, looked up by segment code (no text map per group).
+            in_seg = b[:, j] & (seg_codes >= 0)
+            seg_avg = pd.Series(rev[in_seg, j]).groupby(seg_codes[in_seg]).agg(["mean", "size"])
+            seg_mean = np.full(max(1, int(seg_codes.max()) + 1), np.nan)
+            seg_mean[seg_avg.index.to_numpy()] = seg_avg["mean"].where(seg_avg["size"] >= MIN_SIMILAR_BUYERS)
+            expected = np.where(seg_codes >= 0, seg_mean[np.maximum(seg_codes, 0)], np.nan)
+            expected = np.where(np.isnan(expected), avg_rev, expected)
             idx = np.flatnonzero(cand)
             ranked = idx[np.argsort(-score[idx], kind="stable")]  # rows are in id order: ties by id
             index = score / base * 100
