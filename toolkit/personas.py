@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError
-from toolkit.segments import LAYERS, is_in
+from toolkit.segments import LAYERS, is_in, positions_in
 
 if TYPE_CHECKING:
     import ibis
@@ -381,9 +381,10 @@ def segment_traits(customers: pd.DataFrame, *, segment: str, dimensions: Sequenc
             ids = customers["customer_id"].astype("string").reset_index(drop=True)
             seg_of = pd.Series(seg[buyers].to_numpy(), index=ids[buyers].to_numpy())
             m = mix[(mix["revenue"] > 0).to_numpy() & is_in(mix["customer_id"].astype("string"), seg_of.index)]
+            m_ids = m["customer_id"].astype("string")
             # One row per customer and group bought (a mix may hold a group twice only by mistake).
-            pairs = pd.DataFrame({"id": m["customer_id"].astype("string").to_numpy(),
-                                  "segment": m["customer_id"].astype("string").map(seg_of).to_numpy(),
+            pairs = pd.DataFrame({"id": m_ids.to_numpy(),
+                                  "segment": seg_of.to_numpy()[positions_in(m_ids, seg_of.index)],
                                   "value": m["product_group"].astype("string").to_numpy()}).drop_duplicates()
             known = seg[buyers].value_counts()
             base_known = int(buyers.sum())
