@@ -253,6 +253,27 @@ def _overflowing_boxes(document) -> list[str]:
     return problems
 
 
+def _captions_apart(document) -> list[str]:
+    """Pages where a table caption ends up without any row of its table (the table pushed to a later page)."""
+    problems = []
+    for number, page in enumerate(document.pages, 1):
+        stack = list(page._page_box.children)
+        while stack:
+            b = stack.pop()
+            element = getattr(b, "element", None)
+            if element is not None and "kp-table-wrap" in (element.get("class") or "").split():
+                inside, tags = list(getattr(b, "children", [])), set()
+                while inside:
+                    c = inside.pop()
+                    tags.add(getattr(c, "element_tag", ""))
+                    inside.extend(getattr(c, "children", []))
+                if "td" not in tags:
+                    problems.append(f"page {number}: {_box_text(b)[:60]!r}")
+            else:
+                stack.extend(getattr(b, "children", []))
+    return problems
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_nothing_overflows_the_page(lang, demo_reports):
     # The English demo carries a very long client name (conftest.DEMO_CLIENTS).
@@ -261,6 +282,7 @@ def test_nothing_overflows_the_page(lang, demo_reports):
     out = demo_reports[lang].out
     document = render_document((out / "report.html").read_text(encoding="utf-8"), out)
     assert not _overflowing_boxes(document)
+    assert not _captions_apart(document)
 
 
 def test_branding_chapter_switches_and_key_figures(small_params, tmp_path):

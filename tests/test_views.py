@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from toolkit.views import Detail, figure_html, figure_svg, human_date_format, paragraph, table_html
+from toolkit.views.core import LONG_TABLE_ROWS
 
 
 def test_text_is_escaped():
@@ -20,6 +21,14 @@ def test_table_with_caption_detail_and_total():
     assert html.startswith('<div class="kp-table-wrap"><p class="kp-caption">Files</p><table')
     assert '<span class="detail">CSV &#x27;;&#x27;</span>' in html
     assert "<tfoot>" in html
+
+
+def test_long_tables_may_break_across_pages():
+    rows = [[str(i), "x"] for i in range(LONG_TABLE_ROWS + 1)]
+    long = table_html(["a", "b"], rows, caption="Lang")
+    assert long.startswith('<div class="kp-table-wrap long">') and '<table class="kp-table long">' in long
+    short = table_html(["a", "b"], rows[:LONG_TABLE_ROWS], caption="Kort")
+    assert short.startswith('<div class="kp-table-wrap">') and "long" not in short
 
 
 def test_figure_is_inline_svg_without_date_and_closed():

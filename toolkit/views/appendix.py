@@ -28,7 +28,7 @@ def glossary_table(lang: str) -> str:
     """
     rows = [[t(f"term.{k}", lang), t(f"def.{k}", lang)] for k in GLOSSARY]
     return table_html([t("appendix.col_term", lang), t("appendix.col_meaning", lang)], rows, align="ll",
-                      caption=t("appendix.glossary", lang), css_class="kp-table small glossary")
+                      caption=t("appendix.glossary", lang), css_class="kp-table small glossary first-nowrap")
 
 
 def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
@@ -52,7 +52,7 @@ def settings_table(run: RunResults) -> str:
     settings["reference_date"] = run.period.end.isoformat()
     rows = [[k, v] for k, v in _flatten(settings)]
     return table_html([t("appendix.col_setting", lang), t("appendix.col_value", lang)], rows, align="ll",
-                      caption=t("appendix.settings", lang), css_class="kp-table small")
+                      caption=t("appendix.settings", lang), css_class="kp-table small first-nowrap")
 
 
 def software_table(run: RunResults) -> str:

@@ -20,6 +20,9 @@ from typing import TYPE_CHECKING
 
 from toolkit.i18n import esc
 
+#: Tables with more rows than this may break across pages (see :func:`table_html`).
+LONG_TABLE_ROWS = 30
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -71,11 +74,14 @@ def table_html(header: Sequence[str], rows: Sequence[Sequence[str]], *, align: s
             + "</tr></tfoot>") if total else ""
     if len(header) >= 8:  # wide tables get a smaller font so they fit the A4 text width
         css_class += " wide"
-    table = f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>{foot}</table>'
+    # A table this long may not fit a page: it breaks between rows (the header repeats) instead of
+    # being pushed whole to the next page, which left its caption alone on a page.
+    long = " long" if len(rows) > LONG_TABLE_ROWS else ""
+    table = f'<table class="{css_class}{long}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>{foot}</table>'
     if not caption:
         return table
-    # The caption sits in a wrapper that never breaks, so it cannot be orphaned at a page end.
-    return f'<div class="kp-table-wrap"><p class="kp-caption">{esc(caption)}</p>{table}</div>'
+    # The caption sits in a wrapper that does not break (a long one keeps its caption with its first rows).
+    return f'<div class="kp-table-wrap{long}"><p class="kp-caption">{esc(caption)}</p>{table}</div>'
 
 
 class Subtotal(list):
