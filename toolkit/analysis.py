@@ -19,6 +19,7 @@ Example
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import pkgutil
 from collections.abc import Callable
@@ -62,6 +63,8 @@ class AnalysisContext:
     local : bool
         True when ``lines`` live in ``con`` (the file backend); False when they stay in
         the client's engine (PostgreSQL, Spark, a DuckDB database file).
+    data_first : date or None
+        The first date of the lines, when the run already knows it; see :meth:`first_date`.
     """
 
     params: RunParams
@@ -73,6 +76,15 @@ class AnalysisContext:
     master: ibis.Table | None = None
     notes: list[dict[str, Any]] = field(default_factory=list)
     local: bool = True
+    data_first: dt.date | None = None
+
+    def first_date(self) -> dt.date:
+        """The first date of the lines: the run's own figure, so analyses do not each scan the lines for it."""
+        if self.data_first is None:
+            from toolkit.lifecycle import data_first_date
+
+            self.data_first = data_first_date(self.lines)
+        return self.data_first
 
     def input_table(self, name: str) -> ibis.Table | None:
         """An extra input read into ``con`` (e.g. the contacts file) as a table that joins with ``lines``.

@@ -429,7 +429,8 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
             # A memtable travels to whatever engine holds the lines, so analyses may join the two.
             master_table = ibis.memtable(master)
         ctx = AnalysisContext(params=params, period=period, lines=lines, con=con, has_margin=has_margin,
-                              work_dir=work, master=master_table, local=params.transactions.backend == "file")
+                              work_dir=work, master=master_table, local=params.transactions.backend == "file",
+                              data_first=first)
         frames: dict[str, pd.DataFrame] = {}
         for analysis in analyses:
             if analysis.aggregate is None:

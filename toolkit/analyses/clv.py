@@ -38,7 +38,7 @@ from toolkit.clv import (
     rfm_summary_expr,
     value_by_tenure,
 )
-from toolkit.lifecycle import data_first_date, months_before
+from toolkit.lifecycle import months_before
 
 if TYPE_CHECKING:
     from toolkit.params import ClvParams
@@ -115,7 +115,7 @@ def _holdout(ctx: AnalysisContext, p: ClvParams, first, rows: list[dict]) -> tup
 def aggregate(ctx: AnalysisContext) -> dict[str, pd.DataFrame]:
     """Fit the models, predict every customer, check on a holdout, and the historic value per tenure year."""
     p = ctx.params.clv
-    first = data_first_date(ctx.lines)
+    first = ctx.first_date()
     summary = _summary(ctx, ctx.period.end)
     rows: list[dict] = []
     bgnbd = _fit_bgnbd(summary, p, ctx, "full", rows)

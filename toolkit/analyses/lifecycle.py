@@ -24,7 +24,6 @@ from toolkit.lifecycle import (
     churn_by_period,
     cohort_retention,
     customer_lifecycle,
-    data_first_date,
 )
 
 if TYPE_CHECKING:
@@ -37,7 +36,7 @@ def aggregate(ctx: AnalysisContext) -> dict[str, pd.DataFrame]:
     """The lifecycle frames; a note when the data are too short for a churn table."""
     p = ctx.params.lifecycle
     shared = {"reference_date": ctx.period.end, "gap_months": p.churn_gap_months, "customers": ctx.master,
-              "data_first": data_first_date(ctx.lines)}
+              "data_first": ctx.first_date()}
     flow = churn_by_period(ctx.lines, granularity=p.period, **shared)
     if flow.empty:
         ctx.note("lifecycle_short_history", n=p.churn_gap_months)

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from toolkit.analysis import Analysis, AnalysisContext
-from toolkit.lifecycle import data_first_date
 from toolkit.segments import LAYERS
 from toolkit.timing import (
     best_moment,
@@ -37,7 +36,7 @@ COLUMNS = ("usual_interval_days", "next_purchase_due", "overdue")
 def aggregate(ctx: AnalysisContext) -> dict[str, pd.DataFrame]:
     """Seasonality, best moments and intervals; a note when the data cover less than a year."""
     p = ctx.params
-    ref, first = ctx.period.end, data_first_date(ctx.lines)
+    ref, first = ctx.period.end, ctx.first_date()
     month = seasonality_by_month(ctx.lines, reference_date=ref, data_first=first)
     if int(month["years"].iloc[0]) == 0:
         ctx.note("timing_short_history")
