@@ -94,8 +94,73 @@ class ChapterResult:
     error: str | None = None
 
 
-def execute_chapter(chapter: Chapter, params_file: Path, work_dir: Path) -> ChapterResult:
-    """Execute one chapter notebook with papermill into ``work_dir/notebooks``."""
+#: Start-up failures of a kernel that are worth a second try: no cell has run yet.
+KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
+
+
+@contextlib.contextmanager
+def kernel_connection() -> Iterator[dict[str, Any]]:
+    """Keyword arguments for papermill that connect a kernel over Unix sockets in a private folder.
+
+    Why: over TCP, jupyter_client picks free ports and the kernel binds them a moment
+    later; with several kernels starting at once, a connection to another kernel can take
+    one of those ports in between, and the kernel dies with "Address already in use" (seen
+    in CI). Sockets in a folder of its own cannot collide. Where Unix sockets are not
+    available (Windows), the kernel keeps TCP and :func:`execute_chapter` retries a
+    failed start.
+
+    Examples
+    --------
+    >>> with kernel_connection() as kw:
+    ...     sorted(kw) in (["config"], [])
+    True
+    """
+    import tempfile
+
+    import zmq
+    from traitlets.config import Config
+
+    if sys.platform == "win32" or not zmq.has("ipc"):
+        yield {}
+        return
+    with tempfile.TemporaryDirectory(prefix="kp-kernel-") as folder:
+        socket_base = os.path.join(folder, "k")  # sockets are k-1 .. k-5
+        # A Unix socket path is limited to about 104 bytes; a long TMPDIR keeps TCP.
+        if len(socket_base) > 90:
+            yield {}
+            return
+        yield {"config": Config({"KernelManager": {"transport": "ipc", "ip": socket_base}})}
+
+
+def _execute_notebook(src: Path, out: Path, parameters: dict[str, Any], attempts: int) -> None:
+    """Execute ``src`` into ``out`` with papermill; a kernel that failed to start is started again."""
+    import papermill as pm
+
+    for attempt in range(1, attempts + 1):
+        try:
+            with kernel_connection() as connection:
+                pm.execute_notebook(str(src), str(out), parameters=parameters,
+                                    kernel_name="python3", progress_bar=False, log_output=False,
+                                    # No cwd=: papermill would os.chdir() the whole process, which is not
+                                    # safe with chapters running in parallel threads; notebooks get
+                                    # absolute paths instead.
+                                    request_save_on_cell_execute=False,
+                                    # the kernel's own start-up warnings are not for the consultant's terminal
+                                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **connection)
+            return
+        except RuntimeError as exc:
+            # DeadKernelError is a RuntimeError too, but that kernel died while running cells
+            start_failed = type(exc) is RuntimeError and str(exc).startswith(KERNEL_START_FAILURES)
+            if not start_failed or attempt == attempts:
+                raise
+
+
+def execute_chapter(chapter: Chapter, params_file: Path, work_dir: Path, *, attempts: int = 3) -> ChapterResult:
+    """Execute one chapter notebook with papermill into ``work_dir/notebooks``.
+
+    A kernel that fails to start (before any cell ran) is started again, up to
+    ``attempts`` times in all.
+    """
     import papermill as pm
     from nbclient.exceptions import DeadKernelError
 
@@ -104,14 +169,7 @@ def execute_chapter(chapter: Chapter, params_file: Path, work_dir: Path) -> Chap
     out.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     try:
-        pm.execute_notebook(str(src), str(out), parameters={"params_path": str(params_file),
-                                                            "work_dir": str(work_dir)},
-                            kernel_name="python3", progress_bar=False, log_output=False,
-                            # No cwd=: papermill would os.chdir() the whole process, which is not safe with
-                            # chapters running in parallel threads; notebooks get absolute paths instead.
-                            request_save_on_cell_execute=False,
-                            # the kernel's own start-up warnings are not for the consultant's terminal
-                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        _execute_notebook(src, out, {"params_path": str(params_file), "work_dir": str(work_dir)}, attempts)
     except pm.PapermillExecutionError as exc:
         return ChapterResult(chapter, out, time.perf_counter() - t0, f"{exc.ename}: {exc.evalue}")
     except DeadKernelError:
