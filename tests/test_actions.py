@@ -141,6 +141,29 @@ def test_purchase_terms_expr():
     assert terms["main_channel"].tolist() == ["winkel", "online"]
 
 
+@given(st.lists(st.integers(1, 10**7), min_size=2, max_size=12), st.randoms(use_true_random=False))
+@settings(max_examples=60, deadline=None)
+def test_one_discount_on_every_line_is_that_discount_in_any_line_order(cents, rnd):
+    """A customer with 9.9 % on every line gets exactly 9.9, whatever order the engine adds the lines in.
+
+    With float sums, (0.099 x a1 + ...) / (a1 + ...) came out as 9.899999999999999 or 9.9000000001
+    depending on the order, and a C customer with the A customers' own discount counted as "more".
+    """
+    amounts = [c / 100 for c in cents]
+    shuffled = amounts[:]
+    rnd.shuffle(shuffled)
+    con = duckdb.connect()
+    results = []
+    for i, order in enumerate((amounts, shuffled, amounts[::-1])):
+        con.register(f"t{i}", pd.DataFrame({
+            "customer_id": "1", "date": dt.date(2025, 2, 1), "amount": order, "discount": 9.9,
+            "order_key": [str(k) for k in range(len(order))]}))
+        terms = purchase_terms_expr(ibis.duckdb.from_connection(con).table(f"t{i}"), start=dt.date(2024, 12, 31),
+                                    end=dt.date(2025, 12, 31), has_channel=False, has_discount=True).to_pandas()
+        results.append(float(terms["discount"].iloc[0]))
+    assert results == [9.9, 9.9, 9.9]
+
+
 # --- contact plan -----------------------------------------------------------------------------
 
 def plan_input() -> pd.DataFrame:

@@ -50,6 +50,8 @@ from toolkit.xlsx import Sheet, write_workbook
 #: Columns the actions analysis adds to the customer table, in order.
 ACTION_COLUMNS = ("action", "contacts_per_year", "contact_channel", "priority", "price_hint", "price_hint_steps",
                   "price_hint_reason", "cheaper_channel")
+#: Decimals of a customer's average discount (%), so equal discounts compare equal.
+DISCOUNT_DECIMALS = 6
 #: Actions in report order.
 ACTIONS = ("retain", "rescue", "develop", "serve_efficiently", "reactivate", "let_go", "acquire")
 #: Strategy per layer (text key ``strategy.<code>``).
@@ -162,10 +164,14 @@ def purchase_terms_expr(lines: ibis.Table, *, start: dt.date, end: dt.date, has_
         lines, weighted by revenue; null without a discount column).
     """
     t = lines.filter(lines.date > ibis.date(start), lines.date <= ibis.date(end), lines.amount > 0)
-    amount = t.amount.cast("float64")
     if has_discount:
+        # Exact decimal sums, so the result does not depend on the order in which a parallel
+        # engine adds the lines; rounded, so a customer with one discount on every line gets
+        # exactly that discount (compared with the A customers' quantile in price_hints).
+        amount = t.amount.cast("decimal(18, 4)")
+        weighted = (t.discount.cast("decimal(18, 6)") * amount).sum().cast("float64")
         base = t.group_by("customer_id").aggregate(
-            discount=(t.discount.cast("float64") * amount).sum() / amount.sum())
+            discount=(weighted / amount.sum().cast("float64")).round(DISCOUNT_DECIMALS))
     else:  # a null literal has no .sum(): add the empty column after grouping
         base = t.group_by("customer_id").aggregate().mutate(discount=ibis.null().cast("float64"))
     if not has_channel:
