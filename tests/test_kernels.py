@@ -1,4 +1,7 @@
-"""Chapter kernels: how they connect, and a start that fails is tried again (real kernels, real sockets)."""
+"""Chapter kernels (toolkit.kernels): how they connect, reuse between notebooks, and failures.
+
+Real kernels, real sockets, real papermill runs on small notebooks written here.
+"""
 
 from __future__ import annotations
 
@@ -7,125 +10,164 @@ import json
 import os
 import socket
 import sys
+import threading
 from pathlib import Path
 
 import nbformat
+import papermill as pm
 import pytest
-from traitlets.config import Config
+from nbclient.exceptions import DeadKernelError
 
-from toolkit import report
+from toolkit import kernels
+from toolkit.kernels import ChapterKernel
 
 needs_unix_sockets = pytest.mark.skipif(sys.platform == "win32", reason="Unix sockets")
 
-REPORT_CONNECTION = (
-    "from ipykernel.connect import get_connection_info\n"
-    "info = get_connection_info(unpack=True)\n"
-    "print(json.dumps({'transport': info['transport'], 'ip': info['ip'], 'shell_port': info['shell_port'], 'x': x}))"
-)
+# What a notebook can see of the kernel and of the notebook before it.
+REPORT = """\
+import json, os, sys, warnings
+from ipykernel.connect import get_connection_info
+info = get_connection_info(unpack=True)
+plt = sys.modules.get("matplotlib.pyplot")
+print(json.dumps({"pid": os.getpid(), "transport": info["transport"], "ip": info["ip"], "x": x,
+                  "leftover": "secret" in globals(), "figures": len(plt.get_fignums()) if plt else 0,
+                  "filters": len(warnings.filters)}))
+"""
+# Leaves traces a later notebook must not see.
+LITTER = """\
+import warnings
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+secret = 1
+plt.figure()
+warnings.simplefilter("error")
+"""
 
 
-def connection_notebook(folder: Path) -> Path:
-    """A notebook with a parameters cell that prints how its kernel is connected."""
+def notebook(folder: Path, name: str, *cells: str) -> Path:
+    """A notebook with a parameters cell (``x = 0``) and ``cells``."""
     nb = nbformat.v4.new_notebook(metadata={
         "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"},
         "language_info": {"name": "python"}})
-    nb.cells = [nbformat.v4.new_code_cell("import json\nx = 0", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell(REPORT_CONNECTION)]
-    path = folder / "connection.ipynb"
+    nb.cells = [nbformat.v4.new_code_cell("x = 0", metadata={"tags": ["parameters"]}),
+                *(nbformat.v4.new_code_cell(c) for c in cells)]
+    path = folder / f"{name}.ipynb"
     nbformat.write(nb, path)
     return path
 
 
 def printed(executed: Path) -> dict:
-    out = nbformat.read(executed, as_version=4).cells[-1].outputs
-    return json.loads(out[0]["text"])
+    """The JSON the REPORT cell printed (the first stream output found)."""
+    for cell in nbformat.read(executed, as_version=4).cells:
+        for out in cell.get("outputs", []):
+            if out.get("name") == "stdout":
+                return json.loads(out["text"])
+    raise AssertionError(f"{executed} printed nothing")
+
+
+@pytest.fixture
+def taken_port():
+    """A TCP port something else listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        yield s.getsockname()[1]
+
+
+def on_tcp_port(port: int | None):
+    """kernel_connection's stand-in: TCP with the shell on ``port`` (None: any free port)."""
+    @contextlib.contextmanager
+    def connection():
+        yield {"transport": "tcp", "cache_ports": False, **({"shell_port": port} if port else {})}
+    return connection
 
 
 @needs_unix_sockets
-def test_kernels_talk_over_unix_sockets_in_a_folder_removed_afterwards(tmp_path):
-    src, out = connection_notebook(tmp_path), tmp_path / "out.ipynb"
-    report._execute_notebook(src, out, {"x": 7}, attempts=1)
-    info = printed(out)
-    assert info["transport"] == "ipc"
-    assert info["x"] == 7
+def test_a_kernel_talks_over_unix_sockets_in_a_folder_removed_afterwards(tmp_path):
+    src = notebook(tmp_path, "report", REPORT)
+    with ChapterKernel() as kernel:
+        kernel.execute(src, tmp_path / "out.ipynb", {"x": 7})
+    info = printed(tmp_path / "out.ipynb")
+    assert (info["transport"], info["x"]) == ("ipc", 7)
     folder = Path(info["ip"]).parent
     assert folder.name.startswith("kp-kernel-")
     assert not folder.exists()
 
 
-@needs_unix_sockets
-def test_two_kernels_get_folders_of_their_own(tmp_path):
-    src = connection_notebook(tmp_path)
-    report._execute_notebook(src, tmp_path / "a.ipynb", {"x": 1}, attempts=1)
-    report._execute_notebook(src, tmp_path / "b.ipynb", {"x": 2}, attempts=1)
-    assert printed(tmp_path / "a.ipynb")["ip"] != printed(tmp_path / "b.ipynb")["ip"]
+def test_one_kernel_runs_notebooks_one_after_the_other_and_clears_between(tmp_path):
+    first = notebook(tmp_path, "first", REPORT, LITTER)
+    second = notebook(tmp_path, "second", REPORT)
+    threads = threading.active_count()
+    with ChapterKernel() as kernel:
+        kernel.execute(first, tmp_path / "1.ipynb", {"x": 1})
+        kernel.execute(second, tmp_path / "2.ipynb", {"x": 2})
+        kernel.execute(first, tmp_path / "3.ipynb", {"x": 3})
+        assert kernel.started == 1
+    assert threading.active_count() == threads  # every client's channels closed
+    one, two, three = (printed(tmp_path / f"{i}.ipynb") for i in (1, 2, 3))
+    assert one["pid"] == two["pid"] == three["pid"]  # the same kernel process
+    assert [two["x"], two["leftover"], two["figures"], two["filters"]] == [2, False, 0, one["filters"]]
+    assert three == {**one, "x": 3}  # as in a new kernel
 
 
-def test_a_kernel_that_cannot_bind_its_port_is_started_again(tmp_path, monkeypatch):
+def test_notebooks_on_separate_kernels_do_not_share_one(tmp_path):
+    src = notebook(tmp_path, "report", REPORT)
+    with ChapterKernel() as a, ChapterKernel() as b:
+        a.execute(src, tmp_path / "a.ipynb", {})
+        b.execute(src, tmp_path / "b.ipynb", {})
+    assert printed(tmp_path / "a.ipynb")["pid"] != printed(tmp_path / "b.ipynb")["pid"]
+    if sys.platform != "win32":
+        assert printed(tmp_path / "a.ipynb")["ip"] != printed(tmp_path / "b.ipynb")["ip"]
+
+
+def test_a_failing_cell_keeps_the_kernel_for_the_next_notebook(tmp_path):
+    marker = tmp_path / "runs.txt"
+    failing = notebook(tmp_path, "failing", LITTER, f"open({str(marker)!r}, 'a').write('run\\n')\n"
+                                                    "raise RuntimeError('boom')")
+    with ChapterKernel() as kernel:
+        with pytest.raises(pm.PapermillExecutionError, match="boom"):
+            kernel.execute(failing, tmp_path / "f.ipynb", {})
+        kernel.execute(notebook(tmp_path, "report", REPORT), tmp_path / "r.ipynb", {})
+        assert kernel.started == 1
+    assert marker.read_text() == "run\n"  # the failing cell ran once
+    assert printed(tmp_path / "r.ipynb")["leftover"] is False
+
+
+def test_after_a_kernel_dies_the_next_notebook_gets_a_new_one(tmp_path):
+    with ChapterKernel() as kernel:
+        kernel.execute(notebook(tmp_path, "report", REPORT), tmp_path / "1.ipynb", {})
+        with pytest.raises(DeadKernelError):
+            kernel.execute(notebook(tmp_path, "dies", "import os\nos._exit(1)"), tmp_path / "d.ipynb", {})
+        kernel.execute(notebook(tmp_path, "report", REPORT), tmp_path / "2.ipynb", {})
+        assert kernel.started == 2
+    assert printed(tmp_path / "1.ipynb")["pid"] != printed(tmp_path / "2.ipynb")["pid"]
+
+
+def test_a_kernel_that_cannot_bind_its_port_is_started_again(tmp_path, monkeypatch, taken_port):
     """What CI met: a TCP port taken between jupyter_client choosing it and the kernel binding it."""
-    taken = socket.socket()
-    taken.bind(("127.0.0.1", 0))
-    taken.listen()
-    port = taken.getsockname()[1]
-    tries: list[dict] = []
-
-    @contextlib.contextmanager
-    def first_on_a_taken_port():
-        kw = ({"config": Config({"KernelManager": {"transport": "tcp", "cache_ports": False, "shell_port": port}})}
-              if not tries else {})
-        tries.append(kw)
-        yield kw
-
-    monkeypatch.setattr(report, "kernel_connection", first_on_a_taken_port)
-    src, out = connection_notebook(tmp_path), tmp_path / "out.ipynb"
-    try:
-        report._execute_notebook(src, out, {"x": 3}, attempts=2)
-    finally:
-        taken.close()
-    assert len(tries) == 2
-    assert printed(out)["x"] == 3
+    ports = iter([taken_port, None])
+    monkeypatch.setattr(kernels, "kernel_connection", lambda: on_tcp_port(next(ports))())
+    with ChapterKernel(attempts=2) as kernel:
+        kernel.execute(notebook(tmp_path, "report", REPORT), tmp_path / "out.ipynb", {"x": 3})
+        assert kernel.started == 2
+    assert printed(tmp_path / "out.ipynb")["x"] == 3
 
 
-def test_a_kernel_that_never_starts_fails_after_the_attempts(tmp_path, monkeypatch):
-    taken = socket.socket()
-    taken.bind(("127.0.0.1", 0))
-    taken.listen()
-    tries: list[int] = []
-
-    @contextlib.contextmanager
-    def always_taken():
-        tries.append(1)
-        yield {"config": Config({"KernelManager": {"transport": "tcp", "cache_ports": False,
-                                                          "shell_port": taken.getsockname()[1]}})}
-
-    monkeypatch.setattr(report, "kernel_connection", always_taken)
-    try:
-        with pytest.raises(RuntimeError, match="Kernel died before replying to kernel_info"):
-            report._execute_notebook(connection_notebook(tmp_path), tmp_path / "out.ipynb", {}, attempts=2)
-    finally:
-        taken.close()
-    assert len(tries) == 2
-
-
-def test_a_failing_cell_is_not_run_again(tmp_path, monkeypatch):
-    import papermill as pm
-
-    nb = nbformat.read(connection_notebook(tmp_path), as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(
-        f"open({str(tmp_path / 'runs.txt')!r}, 'a').write('run\\n')\nraise RuntimeError('boom')"))
-    src = tmp_path / "failing.ipynb"
-    nbformat.write(nb, src)
-    with pytest.raises(pm.PapermillExecutionError, match="boom"):
-        report._execute_notebook(src, tmp_path / "out.ipynb", {}, attempts=3)
-    assert (tmp_path / "runs.txt").read_text() == "run\n"
+def test_a_kernel_that_never_starts_fails_after_the_attempts(tmp_path, monkeypatch, taken_port):
+    monkeypatch.setattr(kernels, "kernel_connection", on_tcp_port(taken_port))
+    kernel = ChapterKernel(attempts=2)
+    with pytest.raises(RuntimeError, match="Kernel died before replying to kernel_info"):
+        kernel.execute(notebook(tmp_path, "report", REPORT), tmp_path / "out.ipynb", {})
+    assert kernel.started == 2
+    assert not (tmp_path / "out.ipynb").exists()
 
 
 @needs_unix_sockets
 def test_a_long_temporary_folder_keeps_tcp(tmp_path, monkeypatch):
     deep = tmp_path / ("d" * 80)
     deep.mkdir()
-    monkeypatch.setenv("TMPDIR", str(deep))
-    monkeypatch.setattr("tempfile.tempdir", None)
-    with report.kernel_connection() as kw:
-        assert kw == {}
+    monkeypatch.setattr("tempfile.tempdir", str(deep))
+    with kernels.kernel_connection() as traits:
+        assert traits == {}
     assert os.listdir(deep) == []

@@ -5,7 +5,8 @@ Flow of :func:`run_report`:
 1. validate the params (papermill accepts misspelled parameters silently, so this
    happens first) and refuse to replace a report of another reference date;
 2. analyse once (:func:`toolkit.pipeline.analyse`) into a staging folder's ``work/``;
-3. execute each chapter notebook with papermill, two at a time, each reading ``work/``;
+3. execute the chapter notebooks with papermill on a few worker threads, each reading ``work/``
+   (one kernel per worker, cleared between its chapters: :mod:`toolkit.kernels`);
 4. export each executed notebook with nbconvert (no code, no prompts), assemble one
    ``report.html`` with title page and contents, and print it to ``report.pdf`` with
    WeasyPrint;
@@ -28,7 +29,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -39,6 +40,9 @@ from toolkit.params import PERSONAL_FIELDS, RunParams, load_params
 from toolkit.pipeline import RunResults, analyse, write_customers_file
 from toolkit.segments import key_figures
 from toolkit.sources import file_sha256
+
+if TYPE_CHECKING:
+    from toolkit.kernels import ChapterKernel
 
 Progress = Callable[[str], None]
 
@@ -94,88 +98,33 @@ class ChapterResult:
     error: str | None = None
 
 
-#: Start-up failures of a kernel that are worth a second try: no cell has run yet.
-KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
-
-
-@contextlib.contextmanager
-def kernel_connection() -> Iterator[dict[str, Any]]:
-    """Keyword arguments for papermill that connect a kernel over Unix sockets in a private folder.
-
-    Why: over TCP, jupyter_client picks free ports and the kernel binds them a moment
-    later; with several kernels starting at once, a connection to another kernel can take
-    one of those ports in between, and the kernel dies with "Address already in use" (seen
-    in CI). Sockets in a folder of its own cannot collide. Where Unix sockets are not
-    available (Windows), the kernel keeps TCP and :func:`execute_chapter` retries a
-    failed start.
-
-    Examples
-    --------
-    >>> with kernel_connection() as kw:
-    ...     sorted(kw) in (["config"], [])
-    True
-    """
-    import tempfile
-
-    import zmq
-    from traitlets.config import Config
-
-    if sys.platform == "win32" or not zmq.has("ipc"):
-        yield {}
-        return
-    with tempfile.TemporaryDirectory(prefix="kp-kernel-") as folder:
-        socket_base = os.path.join(folder, "k")  # sockets are k-1 .. k-5
-        # A Unix socket path is limited to about 104 bytes; a long TMPDIR keeps TCP.
-        if len(socket_base) > 90:
-            yield {}
-            return
-        yield {"config": Config({"KernelManager": {"transport": "ipc", "ip": socket_base}})}
-
-
-def _execute_notebook(src: Path, out: Path, parameters: dict[str, Any], attempts: int) -> None:
-    """Execute ``src`` into ``out`` with papermill; a kernel that failed to start is started again."""
-    import papermill as pm
-
-    for attempt in range(1, attempts + 1):
-        try:
-            with kernel_connection() as connection:
-                pm.execute_notebook(str(src), str(out), parameters=parameters,
-                                    kernel_name="python3", progress_bar=False, log_output=False,
-                                    # No cwd=: papermill would os.chdir() the whole process, which is not
-                                    # safe with chapters running in parallel threads; notebooks get
-                                    # absolute paths instead.
-                                    request_save_on_cell_execute=False,
-                                    # the kernel's own start-up warnings are not for the consultant's terminal
-                                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **connection)
-            return
-        except RuntimeError as exc:
-            # DeadKernelError is a RuntimeError too, but that kernel died while running cells
-            start_failed = type(exc) is RuntimeError and str(exc).startswith(KERNEL_START_FAILURES)
-            if not start_failed or attempt == attempts:
-                raise
-
-
-def execute_chapter(chapter: Chapter, params_file: Path, work_dir: Path, *, attempts: int = 3) -> ChapterResult:
+def execute_chapter(chapter: Chapter, params_file: Path, work_dir: Path, *,
+                    kernel: ChapterKernel | None = None) -> ChapterResult:
     """Execute one chapter notebook with papermill into ``work_dir/notebooks``.
 
-    A kernel that fails to start (before any cell ran) is started again, up to
-    ``attempts`` times in all.
+    On ``kernel`` when given (a worker's kernel, cleared after the chapter before),
+    else on a kernel of its own.
     """
     import papermill as pm
     from nbclient.exceptions import DeadKernelError
+
+    from toolkit.kernels import ChapterKernel
 
     src = notebooks_dir() / chapter.notebook
     out = work_dir / "notebooks" / chapter.notebook
     out.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    try:
-        _execute_notebook(src, out, {"params_path": str(params_file), "work_dir": str(work_dir)}, attempts)
-    except pm.PapermillExecutionError as exc:
-        return ChapterResult(chapter, out, time.perf_counter() - t0, f"{exc.ename}: {exc.evalue}")
-    except DeadKernelError:
-        return ChapterResult(chapter, out, time.perf_counter() - t0, kernel_died_message())
-    except Exception as exc:  # a broken notebook file must not lose the other chapters
-        return ChapterResult(chapter, out, time.perf_counter() - t0, f"{type(exc).__name__}: {exc}")
+    with contextlib.ExitStack() as stack:
+        if kernel is None:
+            kernel = stack.enter_context(ChapterKernel())
+        try:
+            kernel.execute(src, out, {"params_path": str(params_file), "work_dir": str(work_dir)})
+        except pm.PapermillExecutionError as exc:
+            return ChapterResult(chapter, out, time.perf_counter() - t0, f"{exc.ename}: {exc.evalue}")
+        except DeadKernelError:
+            return ChapterResult(chapter, out, time.perf_counter() - t0, kernel_died_message())
+        except Exception as exc:  # a broken notebook file must not lose the other chapters
+            return ChapterResult(chapter, out, time.perf_counter() - t0, f"{type(exc).__name__}: {exc}")
     return ChapterResult(chapter, out, time.perf_counter() - t0)
 
 
@@ -758,18 +707,34 @@ def chapter_workers() -> int:
 
 
 def _run_chapters(params_file: Path, work: Path, say: Progress, todo: tuple[Chapter, ...]) -> list[ChapterResult]:
-    total = len(todo)
-    done: list[ChapterResult] = []
+    """Execute the chapters on :func:`chapter_workers` threads, each with one kernel for all its chapters."""
+    import threading
 
-    def one(chapter: Chapter) -> ChapterResult:
-        result = execute_chapter(chapter, params_file, work)
-        status = "FAILED" if result.error else "done"
-        say(f"[{len(done) + 1}/{total}] {t('chapter.' + chapter.key, 'en')}: {status} in {result.seconds:.1f} s")
-        done.append(result)
-        return result
+    from toolkit.kernels import ChapterKernel
+
+    total = len(todo)
+    results: list[ChapterResult | None] = [None] * total
+    queue = iter(enumerate(todo))
+    lock = threading.Lock()
+
+    def worker() -> None:
+        with ChapterKernel() as kernel:
+            while True:
+                with lock:
+                    i, chapter = next(queue, (None, None))
+                if chapter is None:
+                    return
+                result = execute_chapter(chapter, params_file, work, kernel=kernel)
+                with lock:
+                    results[i] = result
+                    done = sum(r is not None for r in results)
+                status = "FAILED" if result.error else "done"
+                say(f"[{done}/{total}] {t('chapter.' + chapter.key, 'en')}: {status} in {result.seconds:.1f} s")
 
     with ThreadPoolExecutor(max_workers=chapter_workers()) as pool:
-        return list(pool.map(one, todo))
+        for future in [pool.submit(worker) for _ in range(min(chapter_workers(), total))]:
+            future.result()
+    return [r for r in results if r is not None]
 
 
 def write_customers(params_path: str | os.PathLike, out: str | os.PathLike, *,
