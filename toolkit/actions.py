@@ -42,6 +42,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from toolkit.csv_files import write_csv
 from toolkit.i18n import TEXTS, t
 from toolkit.params import ActionParams, PriceHintParams
 from toolkit.segments import BUYING_LAYERS, LAYERS, _require
@@ -106,7 +107,8 @@ def customer_actions(customers: pd.DataFrame, *, policy: ActionParams | None = N
     ...     "pyramid_layer": ["top", "medium_small", "small", "inactive", "inactive"],
     ...     "rfm_segment": ["champions", "cant_lose", "at_risk", "inactive", "inactive"],
     ...     "migration_from": ["top", "small", "small", "large", "small"]})
-    >>> customer_actions(c)[["action", "contacts_per_year", "contact_channel", "priority"]].values.tolist()
+    >>> cols = ["action", "contacts_per_year", "contact_channel", "priority"]
+    >>> customer_actions(c)[cols].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
     [['retain', 12.0, 'account_manager', 1], ['rescue', 3.0, 'phone', 1], ['serve_efficiently', 2.0, 'newsletter', 3],
      ['reactivate', 2.0, 'email', 2], ['let_go', 0.0, 'none', 3]]
     """
@@ -433,7 +435,7 @@ def write_contact_plan(frame: pd.DataFrame, folder: str | Path, *, lang: str) ->
     _require(frame, list(PLAN_COLUMNS), "write_contact_plan")
     folder = Path(folder)
     csv_path, xlsx_path = folder / "contact_plan.csv", folder / "contact_plan.xlsx"
-    frame.to_csv(csv_path, index=False, encoding="utf-8", lineterminator="\n")
+    write_csv(frame, csv_path)
     money = "#,##0.00"
     formats = {t(f"plan.col.{c}", lang): f for c, f in (("revenue", money), ("profit", money), ("clv", money),
                                                          ("contacts_per_year", "0.0"),

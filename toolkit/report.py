@@ -323,7 +323,7 @@ def export_customers(customers: pd.DataFrame, path: Path, *, include_personal: b
     int
         Rows written.
     """
-    import duckdb
+    from toolkit.csv_files import write_csv
 
     frame = customers if include_personal else customers[[c for c in customers.columns if c not in PERSONAL_FIELDS]]
     cols = []
@@ -336,14 +336,7 @@ def export_customers(customers: pd.DataFrame, path: Path, *, include_personal: b
             cols.append(f"CAST({q} AS DATE) AS {q}")
         else:
             cols.append(q)
-    con = duckdb.connect(config={"preserve_insertion_order": True})
-    try:
-        con.register("customers_frame", frame)
-        target = str(path).replace("'", "''")
-        con.execute(f"COPY (SELECT {', '.join(cols)} FROM customers_frame) TO '{target}' (HEADER, DELIMITER ',')")
-    finally:
-        con.close()
-    return len(frame)
+    return write_csv(frame, path, select=", ".join(cols))
 
 
 def export_results_customers(results: RunResults, path: Path) -> int:
