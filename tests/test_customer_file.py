@@ -41,6 +41,13 @@ def test_small_file_by_hand(tmp_path):
                       "prospect": 0}
 
 
+def test_a_hash_in_an_id_is_not_quoted_in_either_route(tmp_path):
+    write(tmp_path / "tx.csv", TX_HEADER + "F1;K#9;01-02-2025;100,00;30,00\nF2;10;01-03-2025;50,00;10,00\n")
+    fast, slow, _ = both(tmp_path, write_params(tmp_path, params_dict()))
+    assert fast == slow
+    assert fast.decode().splitlines()[1].startswith("K#9,top,A,100.00,")
+
+
 @pytest.mark.parametrize("overrides", [
     {},
     {"pyramid_basis": "margin", "include_personal_data": True},

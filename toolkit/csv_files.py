@@ -20,6 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
+#: DuckDB's COPY options for every CSV the toolkit writes. COMMENT '': no comment character,
+#: so a text with "#" is not quoted (as pandas writes it).
+CSV_OPTIONS = "(HEADER, DELIMITER ',', COMMENT '')"
+
 
 def write_csv(frame: pd.DataFrame, path: str | Path, *, select: str = "*") -> int:
     """Write ``frame`` as CSV: UTF-8, comma, a header, LF line ends, in the frame's row order.
@@ -50,8 +54,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, select: str = "*") -> in
     try:
         con.register("frame", frame)
         target = str(path).replace("'", "''")
-        # COMMENT '': no comment character, so a text with "#" is not quoted (as in pandas)
-        con.execute(f"COPY (SELECT {select} FROM frame) TO '{target}' (HEADER, DELIMITER ',', COMMENT '')")
+        con.execute(f"COPY (SELECT {select} FROM frame) TO '{target}' {CSV_OPTIONS}")
     finally:
         con.close()
     return len(frame)

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from toolkit.csv_files import CSV_OPTIONS
 from toolkit.engine import Period
 from toolkit.errors import DataError
 from toolkit.params import DEFAULT_ABC_THRESHOLDS, PERSONAL_FIELDS
@@ -172,7 +173,7 @@ def write_customer_table(con: duckdb.DuckDBPyConnection, summary: str, out: Path
     con.register("customer_ranks", ranks)
     try:
         con.execute(f"COPY (SELECT {', '.join(select)} FROM customer_base b JOIN customer_ranks r "
-                    f"ON b.rowid = r._r ORDER BY r._pos) TO {_lit(str(out))} (HEADER, DELIMITER ',')")
+                    f"ON b.rowid = r._r ORDER BY r._pos) TO {_lit(str(out))} {CSV_OPTIONS}")
     finally:
         con.unregister("customer_ranks")
         con.execute("DROP TABLE IF EXISTS customer_base")
