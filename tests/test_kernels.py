@@ -139,8 +139,9 @@ def test_after_a_kernel_dies_the_next_notebook_gets_a_new_one(tmp_path):
         kernel.execute(notebook(tmp_path, "report", REPORT), tmp_path / "1.ipynb", {})
         with pytest.raises(DeadKernelError):
             kernel.execute(notebook(tmp_path, "dies", "import os\nos._exit(1)"), tmp_path / "d.ipynb", {})
+        assert kernel.notebooks == 0  # that kernel is gone
         kernel.execute(notebook(tmp_path, "report", REPORT), tmp_path / "2.ipynb", {})
-        assert kernel.started == 2
+        assert (kernel.started, kernel.notebooks) == (2, 1)
     assert printed(tmp_path / "1.ipynb")["pid"] != printed(tmp_path / "2.ipynb")["pid"]
 
 

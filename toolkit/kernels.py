@@ -140,6 +140,7 @@ class ChapterKernel:
         import papermill as pm
 
         km = self._ready()
+        self.notebooks += 1  # from here on the kernel holds this notebook's state
         try:
             pm.execute_notebook(str(src), str(out), parameters=parameters, km=km,
                                 kernel_name="python3", progress_bar=False, log_output=False,
@@ -148,12 +149,14 @@ class ChapterKernel:
                                 # absolute paths instead.
                                 request_save_on_cell_execute=False, start_timeout=self.startup_timeout)
         except Exception:
-            if not _run(km.is_alive()):
-                self.close()
+            alive = False
+            with contextlib.suppress(Exception):
+                alive = _run(km.is_alive())
+            if not alive:
+                self.close()  # the next notebook gets a new kernel
             raise
         finally:
             km.close_clients()
-            self.notebooks += 1
 
     def close(self) -> None:
         """Stop the kernel (if one runs) and remove its sockets."""
