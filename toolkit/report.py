@@ -98,33 +98,23 @@ class ChapterResult:
     error: str | None = None
 
 
-def execute_chapter(chapter: Chapter, params_file: Path, work_dir: Path, *,
-                    kernel: ChapterKernel | None = None) -> ChapterResult:
-    """Execute one chapter notebook with papermill into ``work_dir/notebooks``.
-
-    On ``kernel`` when given (a worker's kernel, cleared after the chapter before),
-    else on a kernel of its own.
-    """
+def execute_chapter(chapter: Chapter, params_file: Path, work_dir: Path, kernel: ChapterKernel) -> ChapterResult:
+    """Execute one chapter notebook with papermill into ``work_dir/notebooks``, on a worker's ``kernel``."""
     import papermill as pm
     from nbclient.exceptions import DeadKernelError
-
-    from toolkit.kernels import ChapterKernel
 
     src = notebooks_dir() / chapter.notebook
     out = work_dir / "notebooks" / chapter.notebook
     out.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    with contextlib.ExitStack() as stack:
-        if kernel is None:
-            kernel = stack.enter_context(ChapterKernel())
-        try:
-            kernel.execute(src, out, {"params_path": str(params_file), "work_dir": str(work_dir)})
-        except pm.PapermillExecutionError as exc:
-            return ChapterResult(chapter, out, time.perf_counter() - t0, f"{exc.ename}: {exc.evalue}")
-        except DeadKernelError:
-            return ChapterResult(chapter, out, time.perf_counter() - t0, kernel_died_message())
-        except Exception as exc:  # a broken notebook file must not lose the other chapters
-            return ChapterResult(chapter, out, time.perf_counter() - t0, f"{type(exc).__name__}: {exc}")
+    try:
+        kernel.execute(src, out, {"params_path": str(params_file), "work_dir": str(work_dir)})
+    except pm.PapermillExecutionError as exc:
+        return ChapterResult(chapter, out, time.perf_counter() - t0, f"{exc.ename}: {exc.evalue}")
+    except DeadKernelError:
+        return ChapterResult(chapter, out, time.perf_counter() - t0, kernel_died_message())
+    except Exception as exc:  # a broken notebook file must not lose the other chapters
+        return ChapterResult(chapter, out, time.perf_counter() - t0, f"{type(exc).__name__}: {exc}")
     return ChapterResult(chapter, out, time.perf_counter() - t0)
 
 
@@ -717,16 +707,17 @@ def _run_chapters(params_file: Path, work: Path, say: Progress, todo: tuple[Chap
                     i, chapter = next(queue, (None, None))
                 if chapter is None:
                     return
-                result = execute_chapter(chapter, params_file, work, kernel=kernel)
+                result = execute_chapter(chapter, params_file, work, kernel)
                 with lock:
                     results[i] = result
                     done = sum(r is not None for r in results)
                 status = "FAILED" if result.error else "done"
                 say(f"[{done}/{total}] {t('chapter.' + chapter.key, 'en')}: {status} in {result.seconds:.1f} s")
 
-    with ThreadPoolExecutor(max_workers=chapter_workers()) as pool:
-        for future in [pool.submit(worker) for _ in range(min(chapter_workers(), total))]:
-            future.result()
+    workers = max(1, min(chapter_workers(), total))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(worker) for _ in range(workers)]:
+            future.result()  # a worker's own failure (not a chapter's) stops the run
     return [r for r in results if r is not None]
 
 
