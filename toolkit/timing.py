@@ -263,6 +263,18 @@ def layers_in_period(transactions: pd.DataFrame | ibis.Table, *, period: Period,
     return layers[["customer_id", "pyramid_layer"]].reset_index(drop=True)
 
 
+def middle_value(values: ibis.ArrayValue) -> ibis.FloatingValue:
+    """Ibis expression: the median of a sorted array (the mean of the two middle values), null when empty.
+
+    Millions of customers with a few gaps each: DuckDB's grouped median took 6 s at 3.5M
+    customers, collecting the gaps and picking the middle 2 s (the same values).
+    """
+    n = values.length()
+    # int32 positions: Spark's element_at takes no BIGINT.
+    low, high = ((n - 1) // 2).cast("int32"), (n // 2).cast("int32")
+    return ibis.cases((n > 0, (values[low] + values[high]) / 2)).cast("float64")
+
+
 def purchase_intervals(transactions: pd.DataFrame | ibis.Table, *, reference_date: dt.date,
                        min_purchases: int = 3, overdue_factor: float = 2.0) -> pd.DataFrame:
     """Per customer: the usual time between purchases and whether the next one is overdue.
@@ -307,7 +319,8 @@ def purchase_intervals(transactions: pd.DataFrame | ibis.Table, *, reference_dat
     w = ibis.window(group_by="customer_id", order_by="date")
     gaps = days.mutate(gap=days.date.delta(days.date.lag().over(w), unit="day"))
     per = gaps.group_by("customer_id").aggregate(
-        purchase_days=gaps.count(), usual=gaps.gap.median(), last=gaps.date.max())
+        purchase_days=gaps.count(), gaps=gaps.gap.collect(where=gaps.gap.notnull()), last=gaps.date.max())
+    per = per.mutate(usual=middle_value(per.gaps.sort())).drop("gaps")
     frame = per.order_by("customer_id").to_pandas()
     frame["customer_id"] = frame["customer_id"].astype("string")
     last = pd.to_datetime(frame["last"])
