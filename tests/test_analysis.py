@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.analysis import Analysis, merge_columns, registered
+from toolkit.display import open_run
 from toolkit.errors import DataError
 from toolkit.params import load_params
 from toolkit.pipeline import RunResults, analyse
@@ -69,6 +73,31 @@ def test_analysis_runs_once_and_its_frames_survive_save_and_load(tmp_path, monke
     assert loaded.customers["line_count"].tolist() == results.customers["line_count"].tolist()
 
 
+def test_open_run_reads_a_saved_run_once_and_chapters_cannot_change_it_for_the_next(tmp_path, monkeypatch):
+    write(tmp_path / "tx.csv", TX_HEADER + ROWS)
+    work = tmp_path / "work"
+    analyse(load_params(write_params(tmp_path, params_dict()))).save(work)
+    reads = []
+    real_load = RunResults.load
+    monkeypatch.setattr(RunResults, "load", classmethod(lambda cls, w: reads.append(w) or real_load(w)))
+    first = open_run("", work)
+    first.customers["revenue"] = 0.0  # a chapter changing its table in place
+    first.customers.loc[0, "pyramid_layer"] = "small"
+    first.customers["extra"] = 1
+    first.notes.append({"code": "x"})
+    first.frames["made_here"] = pd.DataFrame()
+    second = open_run("", work)
+    assert len(reads) == 1
+    assert second.customers["revenue"].tolist() == [100.0, 55.0] and "extra" not in second.customers
+    assert second.customers["pyramid_layer"].astype(str).tolist() == ["top", "small"]
+    assert {"code": "x"} not in second.notes and "made_here" not in second.frames
+    # A new run saved into the folder is read again.
+    time.sleep(0.01)
+    analyse(load_params(write_params(tmp_path, params_dict(pyramid_basis="revenue")))).save(work)
+    open_run("", work)
+    assert len(reads) == 2
+
+
 def test_profit_basis_ranks_on_the_profit_an_analysis_adds(tmp_path, monkeypatch):
     # Customer 1: revenue 100, profit -5 (costly to serve); customer 2: revenue 55, profit 20.
     profit = Analysis(key="profit_fake", enrich=lambda r: pd.DataFrame(
@@ -78,6 +107,86 @@ def test_profit_basis_ranks_on_the_profit_an_analysis_adds(tmp_path, monkeypatch
     results = analyse(load_params(write_params(tmp_path, params_dict(pyramid_basis="profit"))))
     assert results.customers[["customer_id", "basis_rank"]].values.tolist() == [["2", 1], ["1", 2]]
     assert results.customers["pyramid_layer"].astype(str).tolist() == ["top", "small"]
+
+
+def test_enrich_waits_for_the_aggregates_up_to_its_order(tmp_path, monkeypatch):
+    """Aggregates run on a background thread; an enrich step sees every frame of its order and below."""
+    gate = threading.Event()
+    seen = {}
+
+    def slow_aggregate(ctx):
+        gate.wait(5)  # the enrich of order 10 must not wait for this one (order 30)
+        time.sleep(0.5)  # ... but the enrich of order 30 must
+        ctx.note("few_customers", n=99)
+        return {"late": pd.DataFrame({"x": [1]})}
+
+    def early_enrich(results):
+        seen["early"] = sorted(results.frames)
+        gate.set()
+        results.notes.append({"code": "from_enrich"})
+        return results.customers[["customer_id"]].assign(a=1)
+
+    def late_enrich(results):
+        seen["late"] = sorted(results.frames)
+        return results.customers[["customer_id"]].assign(b=2)
+
+    analyses = [Analysis(key="one", order=10, aggregate=lambda ctx: {"first": pd.DataFrame({"x": [0]})},
+                         enrich=early_enrich, columns=("a",)),
+                Analysis(key="two", order=30, aggregate=slow_aggregate, enrich=late_enrich, columns=("b",))]
+    monkeypatch.setattr("toolkit.pipeline.registered", lambda: analyses)
+    write(tmp_path / "tx.csv", TX_HEADER + ROWS)
+    results = analyse(load_params(write_params(tmp_path, params_dict())))
+    assert seen == {"early": ["first"], "late": ["first", "late"]}
+    # Notes in run order: the run's own, the aggregates', then the enrich steps'.
+    codes = [n["code"] for n in results.notes]
+    assert codes.index("few_customers") < codes.index("from_enrich") == len(codes) - 1
+    assert results.customers[["a", "b"]].values.tolist() == [[1, 2], [1, 2]]
+
+
+def test_a_failing_aggregate_fails_the_run_with_its_own_error(tmp_path, monkeypatch):
+    def broken(ctx):
+        raise DataError("contacts.csv: column 'datum' holds no dates; map another column.")
+
+    analyses = [Analysis(key="bad", order=10, aggregate=broken),
+                Analysis(key="later", order=20, enrich=lambda r: r.customers[["customer_id"]].assign(c=1),
+                         columns=("c",))]
+    monkeypatch.setattr("toolkit.pipeline.registered", lambda: analyses)
+    write(tmp_path / "tx.csv", TX_HEADER + ROWS)
+    with pytest.raises(DataError, match=r"contacts\.csv: column 'datum'"):
+        analyse(load_params(write_params(tmp_path, params_dict())))
+    assert not [t for t in threading.enumerate() if t.name.startswith("klantpiramide-aggregate")]
+
+
+def test_a_failing_enrich_stops_the_aggregates_still_to_run(tmp_path, monkeypatch):
+    started = []
+
+    def slow(ctx):
+        started.append("slow")
+        # About two minutes of DuckDB work, unless interrupted when the enrich step fails.
+        ctx.con.execute("SELECT sum(hash(i)) FROM range(10000000000) t(i)")
+        return {}
+
+    def never(ctx):
+        started.append("never")
+        return {}
+
+    def failing(results):
+        for _ in range(100):  # fail while the slow query runs
+            if started:
+                break
+            time.sleep(0.05)
+        time.sleep(0.5)
+        raise DataError("enrich failed")
+
+    analyses = [Analysis(key="fails", order=10, enrich=failing, columns=("x",)),
+                Analysis(key="slow", order=20, aggregate=slow), Analysis(key="never", order=30, aggregate=never)]
+    monkeypatch.setattr("toolkit.pipeline.registered", lambda: analyses)
+    write(tmp_path / "tx.csv", TX_HEADER + ROWS)
+    t0 = time.perf_counter()
+    with pytest.raises(DataError, match="enrich failed"):
+        analyse(load_params(write_params(tmp_path, params_dict())))
+    assert time.perf_counter() - t0 < 30  # the query was interrupted, not run to its end (minutes)
+    assert started == ["slow"]
 
 
 @settings(max_examples=80, deadline=None)

@@ -16,6 +16,8 @@ Example
 from __future__ import annotations
 
 import contextlib
+import copy
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -23,6 +25,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +35,7 @@ import ibis
 import pandas as pd
 
 from toolkit import __version__
-from toolkit.analysis import AnalysisContext, merge_columns, registered
+from toolkit.analysis import Analysis, AnalysisContext, merge_columns, registered
 from toolkit.backends import open_remote_lines
 from toolkit.engine import Period, analysis_period, customer_summary_expr, date_range_expr, monthly_expr, tidy_summary
 from toolkit.errors import ParamsError
@@ -119,6 +122,19 @@ class RunResults:
             "meta": self.meta,
         }
         (work / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+
+    def copy(self) -> RunResults:
+        """A copy that shares the (copy-on-write) frames: changing one never changes the other.
+
+        Frames not read yet are read by each copy itself.
+        """
+        frames = SavedFrames(self.frames._folder, list(self.frames)) if isinstance(self.frames, SavedFrames) \
+            else {k: v.copy(deep=False) for k, v in self.frames.items()}
+        return dataclasses.replace(
+            self, customers=self.customers.copy(deep=False), monthly=self.monthly.copy(deep=False),
+            quality=copy.deepcopy(self.quality), notes=copy.deepcopy(self.notes), timings=dict(self.timings),
+            frames=frames, meta=copy.deepcopy(self.meta),
+            personal=None if self.personal is None else self.personal.copy(deep=False))
 
     @classmethod
     def load(cls, work_dir: str | Path) -> RunResults:
@@ -432,33 +448,72 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
                               work_dir=work, master=master_table, local=params.transactions.backend == "file",
                               data_first=first)
         frames: dict[str, pd.DataFrame] = {}
-        for analysis in analyses:
-            if analysis.aggregate is None:
-                continue
+        with _aggregating(analyses, ctx, frames, timings, con) as ready:
             t0 = time.perf_counter()
-            for name, frame in analysis.aggregate(ctx).items():
-                if name in frames:
-                    raise RuntimeError(f"analysis '{analysis.key}' returns frame '{name}' twice")
-                frames[name] = frame
-            timings[f"aggregate_{analysis.key}"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    # A profit pyramid needs the profit column an analysis adds later: rank by margin until then.
-    first_basis = "margin" if params.pyramid_basis == "profit" else params.pyramid_basis
-    customers = customer_table(summary, master, period=period, basis=first_basis,
-                               shares=params.pyramid_shares, abc_thresholds=params.abc_thresholds)
-    timings["segment"] = time.perf_counter() - t0
-    results = RunResults(params=params, period=period, customers=customers, monthly=monthly, quality=quality,
-                         data_first=first, data_last=last, notes=_run_notes(customers, period, first) + ctx.notes,
-                         timings=timings, customers_not_in_master=int(not_in_master), frames=frames,
-                         personal=personal)
-    for analysis in analyses:
-        if analysis.enrich is not None:
-            t0 = time.perf_counter()
-            results.customers = merge_columns(results.customers, analysis.enrich(results), analysis)
-            timings[f"enrich_{analysis.key}"] = time.perf_counter() - t0
+            # A profit pyramid needs the profit column an analysis adds later: rank by margin until then.
+            first_basis = "margin" if params.pyramid_basis == "profit" else params.pyramid_basis
+            customers = customer_table(summary, master, period=period, basis=first_basis,
+                                       shares=params.pyramid_shares, abc_thresholds=params.abc_thresholds)
+            timings["segment"] = time.perf_counter() - t0
+            results = RunResults(params=params, period=period, customers=customers, monthly=monthly,
+                                 quality=quality, data_first=first, data_last=last, timings=timings,
+                                 customers_not_in_master=int(not_in_master), frames=frames, personal=personal)
+            for analysis in analyses:
+                if analysis.enrich is not None:
+                    ready(analysis)
+                    t0 = time.perf_counter()
+                    results.customers = merge_columns(results.customers, analysis.enrich(results), analysis)
+                    timings[f"enrich_{analysis.key}"] = time.perf_counter() - t0
+            ready(None)
+    # Enrich steps appended their notes meanwhile; the aggregates' notes come first, as in run order.
+    results.notes = _run_notes(customers, period, first) + ctx.notes + results.notes
     if params.pyramid_basis == "profit":
         results.customers = relayer(results.customers, basis="profit", shares=params.pyramid_shares)
     return results
+
+
+@contextlib.contextmanager
+def _aggregating(analyses: list[Analysis], ctx: AnalysisContext, frames: dict[str, pd.DataFrame],
+                 timings: dict[str, float], con: duckdb.DuckDBPyConnection,
+                 ) -> Iterator[Callable[[Analysis | None], None]]:
+    """Run every ``aggregate`` in run order on a background thread; yield ``ready`` to wait on them.
+
+    ``ready(a)`` returns once every aggregate up to ``a``'s order has put its frames in
+    ``frames`` (``ready(None)``: all of them), and raises the first failed aggregate's error.
+    Why: the enrich steps are pandas on one core, the aggregates mostly DuckDB, which
+    releases the GIL; side by side the enrich steps use the core DuckDB leaves idle.
+    """
+    def run(analysis: Analysis) -> None:
+        t0 = time.perf_counter()
+        for name, frame in analysis.aggregate(ctx).items():
+            if name in frames:
+                raise RuntimeError(f"analysis '{analysis.key}' returns frame '{name}' twice")
+            frames[name] = frame
+        timings[f"aggregate_{analysis.key}"] = time.perf_counter() - t0
+
+    # One worker: the aggregates run one after another, in run order, on the one connection.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="klantpiramide-aggregate")
+    pending = [(a.order, pool.submit(run, a)) for a in analyses if a.aggregate is not None]
+    # Then nothing reads the lines any more: closing the connection frees DuckDB's copy of them
+    # (about 2 GB at 10M lines) before the heaviest enrich steps (products, actions) run.
+    pending.append((max((a.order for a in analyses), default=0), pool.submit(con.close)))
+
+    def ready(analysis: Analysis | None) -> None:
+        for order, future in pending:
+            if analysis is None or order <= analysis.order:
+                future.result()
+
+    try:
+        yield ready
+    except BaseException:
+        # An enrich step failed or the run was stopped: stop the aggregates as well.
+        for _, future in pending:
+            future.cancel()
+        with contextlib.suppress(duckdb.Error):
+            con.interrupt()
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def _run_notes(customers: pd.DataFrame, period: Period, first: dt.date) -> list[dict[str, Any]]:

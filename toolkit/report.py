@@ -611,10 +611,11 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
         shutil.rmtree(work / "duckdb_tmp", ignore_errors=True)
         for f in work.glob("*.utf8.csv"):
             f.unlink()
-        results.save(work)
-        # The exports need only the results: write them while the chapters' kernels run.
+        # The exports need only the results in memory: write them while the work folder is saved
+        # and the chapters' kernels run (at 10M lines they take longer than the chapters).
         with ThreadPoolExecutor(max_workers=1) as pool:
             exports = pool.submit(_write_run_exports, results, staging)
+            results.save(work)
             chapter_results = _run_chapters(params_file, work, say, selected_chapters(params))
         exported = exports.result()
         failed = [c for c in chapter_results if c.error]
