@@ -137,6 +137,77 @@ def test_trait_shares_add_up(rows):
     assert np.allclose(base / base.sum(), t.drop_duplicates("value").set_index("value")["base_share"].loc[base.index])
 
 
+def _reference_traits(customers, segment, dimensions, mix, min_known):
+    """segment_traits the plain way: strings and pandas group-bys (the implementation before the codes)."""
+    c = customers.reset_index(drop=True)
+    seg = c[segment].astype("string")
+    parts = []
+    for dim in dimensions:
+        if dim == "product_group":
+            if mix is None:
+                continue
+            buyers = c["revenue"].astype(float) > 0
+            seg_of = pd.Series(seg[buyers].to_numpy(), index=c["customer_id"].astype("string")[buyers].to_numpy())
+            m = mix[(mix["revenue"] > 0).to_numpy() & mix["customer_id"].isin(set(seg_of.index))]
+            pairs = pd.DataFrame({"id": m["customer_id"].astype("string").to_numpy(),
+                                  "segment": seg_of.loc[m["customer_id"]].to_numpy(),
+                                  "value": m["product_group"].astype("string").to_numpy()}).drop_duplicates()
+            known, base_known = seg[buyers].value_counts(), int(buyers.sum())
+        else:
+            if dim == "gender":
+                values = gender_keys(c["gender"])
+            elif dim == "buying_channel":
+                values = buying_channel(c["online_share"]).where(c["revenue"].astype(float) > 0)
+            elif dim in c:
+                values = c[dim].astype("string").str.strip().replace("", pd.NA)
+            else:
+                continue
+            ok = values.notna()
+            pairs = pd.DataFrame({"segment": seg[ok].to_numpy(), "value": values[ok].to_numpy()})
+            known, base_known = seg[ok].value_counts(), int(ok.sum())
+        if not base_known:
+            continue
+        pairs = pairs.dropna(subset=["segment"])
+        counts = pairs.groupby(["segment", "value"]).size().rename("customers").reset_index()
+        base = pairs.groupby("value").size() if dim != "product_group" else pairs.groupby("value")["id"].nunique()
+        counts["known"] = counts["segment"].map(known).astype("int64")
+        counts = counts[counts["known"] >= min_known]
+        counts["share"] = counts["customers"] / counts["known"]
+        counts["base_share"] = counts["value"].map(base / base_known).astype(float)
+        counts["index"] = counts["share"] / counts["base_share"] * 100
+        counts["dimension"] = dim
+        parts.append(counts)
+    cols = ["segment", "dimension", "value", "customers", "known", "share", "base_share", "index"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)
+    out["_s"] = out["segment"].map({s: i for i, s in enumerate(segment_order(seg))})
+    out["_d"] = out["dimension"].map({d: i for i, d in enumerate(dimensions)})
+    out = out.sort_values(["_s", "_d", "share", "value"], ascending=[True, True, False, True], kind="stable")
+    return out.astype({"customers": "int64"})[cols].reset_index(drop=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "top", None]), st.sampled_from(["x", " x", "y", "", None]),
+                          st.sampled_from(["M", "v", "", "?", None]), st.sampled_from([0.0, 0.5, 1.0, np.nan]),
+                          st.sampled_from([0.0, 3.0, np.nan]), st.lists(st.sampled_from(["P", "Q", "", None]),
+                                                                         max_size=3)), max_size=40),
+       st.booleans(), st.integers(0, 3))
+def test_segment_traits_matches_plain_pandas(rows, categorical, min_known):
+    # Codes and bincount instead of group-bys on text: the same frame, dtypes and floats,
+    # with missing and empty values, all-missing segments, ties and repeated groups in the mix.
+    c = pd.DataFrame([r[:5] for r in rows], columns=["segment", "customer_type", "gender", "online_share", "revenue"],
+                     dtype=object).astype({"online_share": float, "revenue": float})
+    c["customer_id"] = [f"{i:02d}" if i % 3 else str(i) for i in range(len(rows))]
+    if categorical:
+        c["segment"] = c["segment"].astype("category")
+    mix = pd.DataFrame([(c["customer_id"][i], g, 1.0) for i, r in enumerate(rows) for g in r[5]],
+                       columns=["customer_id", "product_group", "revenue"], dtype=object).astype({"revenue": float})
+    dims = ["gender", "customer_type", "region", "buying_channel", "product_group"]
+    got = segment_traits(c, segment="segment", dimensions=dims, mix=mix, min_known=min_known)
+    pd.testing.assert_frame_equal(got, _reference_traits(c, "segment", dims, mix, min_known), check_exact=True)
+
+
 def test_distinctive_traits_rules():
     t = pd.DataFrame({"segment": ["a"] * 5 + ["b"],
                       "dimension": ["gender", "gender", "age_band", "channel", "region", "gender"],

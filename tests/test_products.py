@@ -23,12 +23,14 @@ from toolkit.products import (
     group_summary,
     missing_group_expr,
     mix_by_segment,
+    mix_codes,
     product_mix_expr,
     tidy_mix,
     white_space,
     whitespace_file_name,
     write_whitespace_lists,
 )
+from toolkit.segments import LAYERS, is_in
 
 #: Six customers in one segment, three groups (revenue 10 per group bought):
 #:   1: A B   2: A B   3: A B C   4: A   5: C   6: A C
@@ -159,6 +161,131 @@ def test_blueprint_by_hand():
     assert bp["others_share"].to_dict() == pytest.approx({"A": 2 / 3, "B": 0.0, "C": 2 / 3})
     assert bp["in_blueprint"].to_dict() == {"A": True, "B": True, "C": False}
     assert bp["revenue_per_top_customer"].to_dict() == pytest.approx({"A": 10.0, "B": 10.0, "C": 10.0})
+
+
+# The pandas versions of group_summary, mix_by_segment and blueprint (before ids and groups became integer
+# codes), kept as the reference the fast ones must match exactly: same frames, dtypes, order and floats.
+
+
+def _ref_group_summary(mix, customers):
+    buying = customers.loc[customers["revenue"] > 0, "customer_id"].astype(str)
+    m = mix.assign(_buyer=(mix["revenue"] > 0) & is_in(mix["customer_id"].astype(str), buying),
+                   margin=mix["margin"] if "margin" in mix else np.nan)
+    g = m.groupby("product_group", sort=True)
+    out = pd.DataFrame({"revenue": g["revenue"].sum(), "margin": g["margin"].sum(min_count=1),
+                        "buyers": g["_buyer"].sum().astype("int64")})
+    total = out["revenue"].sum()
+    out["revenue_share"] = out["revenue"] / total if total else np.nan
+    out["margin_rate"] = out["margin"] / out["revenue"].where(out["revenue"] != 0)
+    n_buying = int(buying.nunique())
+    out["buyer_share"] = out["buyers"] / n_buying if n_buying else np.nan
+    out["revenue_per_buyer"] = out["revenue"] / out["buyers"].where(out["buyers"] > 0)
+    out = out.rename_axis("product_group").reset_index()
+    out = out.sort_values(["revenue", "product_group"], ascending=[False, True], kind="stable")
+    return out[["product_group", "revenue", "revenue_share", "margin", "margin_rate", "buyers", "buyer_share",
+                "revenue_per_buyer"]].reset_index(drop=True)
+
+
+def _ref_mix_by_segment(mix, customers, *, segment="pyramid_layer", segments=None):
+    buying = customers[customers["revenue"] > 0]
+    seg = buying.set_index(buying["customer_id"].astype(str))[segment].astype("string")
+    if segments is None:
+        present = set(seg.dropna())
+        segments = ([s for s in LAYERS if s in present] if segment == "pyramid_layer"
+                    else seg.value_counts().sort_index().sort_values(ascending=False, kind="stable").index.tolist())
+    m = mix[is_in(mix["customer_id"].astype(str), seg.index)]
+    m = m.assign(segment=m["customer_id"].astype(str).map(seg).to_numpy(), _buyer=m["revenue"] > 0)
+    groups = sorted(mix["product_group"].astype(str).unique())
+    index = pd.MultiIndex.from_product([list(segments), groups], names=["segment", "product_group"])
+    g = m.groupby(["segment", "product_group"])
+    out = pd.DataFrame({"buyers": g["_buyer"].sum(), "revenue": g["revenue"].sum()}).reindex(index, fill_value=0)
+    out = out.reset_index()
+    sizes = seg.value_counts()
+    out["customers"] = out["segment"].map(sizes).fillna(0).astype("int64")
+    out["buyers"] = out["buyers"].astype("int64")
+    out["buyer_share"] = out["buyers"] / out["customers"].where(out["customers"] > 0)
+    seg_rev = out.groupby("segment")["revenue"].transform("sum")
+    out["revenue_share"] = out["revenue"] / seg_rev.where(seg_rev != 0)
+    return out[["segment", "product_group", "customers", "buyers", "buyer_share", "revenue", "revenue_share"]]
+
+
+def _ref_blueprint(mix, customers, *, layers=("top", "large"), threshold=0.8):
+    buying = customers[customers["revenue"] > 0]
+    buying_ids = buying["customer_id"].astype(str)
+    in_top = is_in(buying["pyramid_layer"].astype(str), list(layers))
+    top_ids = buying_ids[in_top].drop_duplicates()
+    other_ids = buying_ids[~is_in(buying_ids, top_ids)].drop_duplicates()
+    m = mix[mix["revenue"] > 0]
+    ids = m["customer_id"].astype(str)
+    top = m[is_in(ids, top_ids)].groupby("product_group")
+    others = m[is_in(ids, other_ids)].groupby("product_group")
+    groups = sorted(mix["product_group"].astype(str).unique())
+    out = pd.DataFrame({"product_group": groups})
+    top_n = top["customer_id"].nunique().reindex(groups, fill_value=0)
+    out["top_share"] = (top_n / len(top_ids)).to_numpy() if len(top_ids) else np.nan
+    out["others_share"] = ((others["customer_id"].nunique().reindex(groups, fill_value=0) / len(other_ids)).to_numpy()
+                           if len(other_ids) else np.nan)
+    out["gap"] = out["top_share"] - out["others_share"]
+    out["revenue_per_top_customer"] = (top["revenue"].sum().reindex(groups) / top_n.where(top_n > 0)).to_numpy()
+    out["in_blueprint"] = (out["top_share"] >= threshold).to_numpy()
+    out = out.sort_values(["top_share", "product_group"], ascending=[False, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def _same(fast, slow):
+    """Both raise the same kind of error, or give exactly the same frame."""
+    try:
+        want = slow()
+    except Exception as e:  # the reference's errors are part of its behaviour
+        with pytest.raises(type(e)):
+            fast()
+        return
+    pd.testing.assert_frame_equal(fast(), want, check_exact=True)
+
+
+#: Ids covering the three matchings: plain numbers close together (a lookup table), with a huge one (hashed
+#: numbers), and text that is no plain number ("007" is not "7", "" is an id) - plus missing ids.
+_IDS = st.sampled_from([
+    ["1", "2", "3", "7", "10", "12", "0"],
+    ["1", "2", "7", "10", "12", "999999999999999999"],
+    ["1", "2", "007", "7", "a", "", "12", "1234567890123456789"],
+])
+_MONEY = st.one_of(st.floats(-50, 500), st.sampled_from([0.0, 0.1, 0.2, 0.3, 1e-9, 1e16, np.nan]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(pool=_IDS, data=st.data(), unique_ids=st.booleans(), categorical=st.booleans(), with_margin=st.booleans(),
+       missing=st.booleans())
+def test_mix_frames_match_the_pandas_reference(pool, data, unique_ids, categorical, with_margin, missing):
+    ids = st.sampled_from(pool + ([None] if missing else []))
+    cust_ids = data.draw(st.lists(ids, max_size=10, unique=unique_ids))
+    layer = st.sampled_from(["top", "large", "medium_large", "small", "inactive"] + ([None] if missing else []))
+    customers = pd.DataFrame({"customer_id": pd.array(cust_ids, dtype="string"),
+                              "revenue": data.draw(st.lists(_MONEY, min_size=len(cust_ids), max_size=len(cust_ids))),
+                              "pyramid_layer": data.draw(st.lists(layer, min_size=len(cust_ids),
+                                                                  max_size=len(cust_ids)))})
+    if categorical:
+        customers["pyramid_layer"] = pd.Categorical(customers["pyramid_layer"], categories=LAYERS)
+    rows = data.draw(st.lists(st.tuples(st.sampled_from([*pool, "99"]), st.sampled_from(["B", "A", "C d", "é"]),
+                                        _MONEY, _MONEY), max_size=25))
+    mix = pd.DataFrame(rows, columns=["customer_id", "product_group", "revenue", "margin"])
+    mix = mix.astype({"customer_id": "string", "product_group": "string"})
+    if not with_margin:
+        mix = mix.drop(columns=["margin"])
+    if missing and len(mix) and data.draw(st.booleans()):
+        mix.loc[0, "product_group"] = pd.NA  # the sorted group names then fail, as they did
+    segments = data.draw(st.one_of(st.none(), st.lists(st.sampled_from(["top", "small", "large", "x"]), max_size=4)))
+    layers = data.draw(st.sampled_from([("top", "large"), ("small",), ()]))
+    codes = mix_codes(mix, customers)
+    _same(lambda: group_summary(mix, customers), lambda: _ref_group_summary(mix, customers))
+    _same(lambda: group_summary(mix, customers, codes=codes), lambda: _ref_group_summary(mix, customers))
+    _same(lambda: mix_by_segment(mix, customers, segments=segments, codes=codes),
+          lambda: _ref_mix_by_segment(mix, customers, segments=segments))
+    _same(lambda: mix_by_segment(mix, customers, segment="pyramid_layer"),
+          lambda: _ref_mix_by_segment(mix, customers))
+    _same(lambda: blueprint(mix, customers, layers=layers, threshold=0.5, codes=codes),
+          lambda: _ref_blueprint(mix, customers, layers=layers, threshold=0.5))
+    _same(lambda: blueprint(mix, customers), lambda: _ref_blueprint(mix, customers))
 
 
 def test_customer_products_top_group_and_count():

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError
-from toolkit.segments import LAYERS, is_in, positions_in
+from toolkit.segments import LAYERS, plain_numbers, positions_in
 
 if TYPE_CHECKING:
     import ibis
@@ -213,12 +213,66 @@ def segment_order(values: pd.Series) -> list[str]:
     (['top', 'small'], ['b', 'a'])
     """
     present = values.dropna().astype(str)
-    # The distinct values first: a Python set of millions of Arrow strings takes seconds.
-    distinct = set(present.unique().tolist())
+    counts = present.value_counts()
+    return _ordered(counts.index.tolist(), counts.to_numpy())
+
+
+def _ordered(names: Sequence[str], counts: np.ndarray) -> list[str]:
+    """:func:`segment_order` of distinct segment ``names`` with ``counts`` customers each (all > 0)."""
+    distinct = set(names)
     if distinct and distinct <= set(LAYERS):
         return [s for s in LAYERS if s in distinct]
-    counts = present.value_counts()
-    return sorted(counts.index, key=lambda v: (-counts[v], v))
+    n = dict(zip(names, counts.tolist(), strict=True))
+    return sorted(names, key=lambda v: (-n[v], v))
+
+
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``values`` as text (``astype("string")``) in codes: one int per row (-1 = missing) and the distinct texts.
+
+    The texts are sorted; every text occurs (unused categories are dropped), each once. Only the distinct
+    values are converted to text: converting millions of rows took seconds per column.
+
+    Examples
+    --------
+    >>> codes, texts = _text_codes(pd.Series(["b", None, "a", "b"], dtype="category"))
+    >>> codes.tolist(), texts.tolist()
+    ([1, -1, 0, 1], ['a', 'b'])
+    >>> codes, texts = _text_codes(pd.Series(["x", " x", None, 2]))
+    >>> codes.tolist(), texts.tolist()
+    ([2, 0, -1, 1], [' x', '2', 'x'])
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        texts = pd.Series(values.cat.categories).astype("string")
+    elif isinstance(values.dtype, pd.StringDtype) or (
+            values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")):
+        codes, uniques = pd.factorize(values)
+        texts = pd.Series(uniques).astype("string")
+    else:
+        # Numbers, dates, mixed objects: their text as pandas writes it (1 and 1.0 differ).
+        codes, uniques = pd.factorize(values.astype("string"))
+        texts = pd.Series(uniques, dtype="string")
+    return _recode(codes.astype(np.int64, copy=False), texts)
+
+
+def _recode(codes: np.ndarray, texts: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Codes into ``texts`` as codes into its distinct, used, non-missing texts in sorted order (-1 = missing).
+
+    ``texts`` may hold missing and repeated texts (say after trimming): those rows then
+    become missing, or share a code. Codes in sorted order are a pandas group-by's group
+    numbers, so a group-by on them takes the same path (and gives the same float sums).
+    """
+    new, uniques = pd.factorize(texts.astype("string"), sort=True)
+    new = new.astype(np.int64)
+    used = np.bincount(codes[codes >= 0], minlength=len(texts)) > 0
+    keep = np.zeros(len(uniques), dtype=bool)
+    keep[new[used & (new >= 0)]] = True
+    # Index -1 picks the last element, so missing stays missing through both lookups.
+    renumber = np.append(np.where(keep, np.cumsum(keep) - 1, -1), -1)
+    mapping = renumber[new]
+    if np.array_equal(mapping, np.arange(len(texts))):
+        return codes, texts.reset_index(drop=True)  # the common case: nothing to renumber
+    return np.append(mapping, -1)[codes], pd.Series(uniques[keep], dtype="string")
 
 
 def segment_metrics(customers: pd.DataFrame, *, segment: str, period_months: int = 12,
@@ -267,8 +321,10 @@ def segment_metrics(customers: pd.DataFrame, *, segment: str, period_months: int
     c = customers
     rev = c["revenue"].astype(float).fillna(0.0)
     buyer = rev > 0
+    # Integer codes for the segment: grouping 3.5M texts took seconds, and the sums come out the same.
+    seg_codes, seg_names = _text_codes(c[segment])
     frame = pd.DataFrame({
-        "segment": c[segment].astype("string"), "customers": 1, "buyers": buyer.astype(int), "revenue": rev,
+        "segment": seg_codes, "customers": 1, "buyers": buyer.astype(int), "revenue": rev,
         "margin": c["margin"].astype(float) if "margin" in c else np.nan,
         "orders": np.where(buyer, c["orders"].astype(float), 0.0),
         "tenure_sum": c["tenure_years"].astype(float).fillna(0.0) if "tenure_years" in c else 0.0,
@@ -287,8 +343,10 @@ def segment_metrics(customers: pd.DataFrame, *, segment: str, period_months: int
         age = ages(c["birth_date"], reference_date=reference_date)
         frame["age_sum"] = age.fillna(0.0).to_numpy()
         frame["age_n"] = age.notna().astype(int).to_numpy()
-    order = segment_order(frame["segment"])
-    sums = frame.dropna(subset=["segment"]).groupby("segment").sum(min_count=1).reindex(order)
+    order = _ordered(seg_names.tolist(), np.bincount(seg_codes[seg_codes >= 0], minlength=len(seg_names)))
+    sums = frame[seg_codes >= 0].groupby("segment").sum(min_count=1)
+    sums.index = pd.Index(seg_names.to_numpy(dtype=object)[sums.index.to_numpy()], dtype="string", name="segment")
+    sums = sums.reindex(order)
     total = frame.drop(columns=["segment"]).sum(min_count=1).to_frame().T
     out = pd.concat([sums.reset_index(), total.assign(segment=pd.NA)], ignore_index=True)
     out["total"] = [False] * len(order) + [True]
@@ -317,16 +375,98 @@ def segment_metrics(customers: pd.DataFrame, *, segment: str, period_months: int
     return out[cols]
 
 
-def _dimension_values(customers: pd.DataFrame, dimension: str) -> pd.Series | None:
-    """A customer's value for a (single-valued) trait dimension, or None when the data does not have it."""
+def _dimension_codes(customers: pd.DataFrame, dimension: str) -> tuple[np.ndarray, pd.Series] | None:
+    """A customer's value for a (single-valued) trait dimension in codes (:func:`_text_codes`; -1 = unknown).
+
+    None when the data does not have the dimension. Texts are trimmed and an empty text
+    is unknown; gender goes through :func:`gender_keys`, the buying channel through
+    :func:`buying_channel` (both on the distinct values only).
+    """
     if dimension == "gender" and "gender" in customers:
-        return gender_keys(customers["gender"])
+        codes, texts = _text_codes(customers["gender"])
+        return _recode(codes, gender_keys(texts))
     if dimension == "buying_channel" and "online_share" in customers:
-        return buying_channel(customers["online_share"])
+        s = customers["online_share"].astype(float).to_numpy()
+        codes = np.where(np.isnan(s), -1, np.where(s >= 1, 2, np.where(s <= 0, 1, 0)))
+        return codes.astype(np.int64), pd.Series(["both", "offline", "online"], dtype="string")
     if dimension in customers and dimension not in ("gender", "buying_channel"):
-        values = customers[dimension].astype("string").str.strip().replace("", pd.NA)
-        return values if values.notna().any() else None
+        if not customers[dimension].notna().any():
+            return None  # an empty column (no mapping) in a fraction of the time
+        codes, texts = _text_codes(customers[dimension])
+        codes, texts = _recode(codes, texts.str.strip().replace("", pd.NA))
+        return (codes, texts) if (codes >= 0).any() else None
     return None
+
+
+def _whole_numbers(ids: pd.Series) -> np.ndarray | None:
+    """Ids as int64 when every one is a plain number (:func:`toolkit.segments.plain_numbers`), else None."""
+    numbers, plain = plain_numbers(ids)
+    return numbers if plain and len(ids) and not ids.isna().any() else None
+
+
+def _positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """:func:`toolkit.segments.positions_in`, on numbers when both are plain whole-number ids and keys are unique.
+
+    A hash on int64 takes a third of the time of one on the texts (0.9 s for 3M mix rows).
+    """
+    key_numbers = _whole_numbers(keys)
+    value_numbers = _whole_numbers(values) if key_numbers is not None else None
+    if value_numbers is not None:
+        index = pd.Index(key_numbers)
+        if index.is_unique:
+            return index.get_indexer(value_numbers).astype(np.int64)
+    return positions_in(values, keys)
+
+
+def _pair_counts(seg: np.ndarray, value: np.ndarray, n_seg: int, n_value: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Customers per (segment, value) code pair that occurs: segment codes, value codes, counts."""
+    if n_seg * n_value <= max(4 * len(seg), 1 << 16):
+        grid = np.bincount(seg * n_value + value, minlength=n_seg * n_value)
+        keys = np.flatnonzero(grid)
+        counts = grid[keys]
+    else:  # many distinct values: sort the keys instead of a mostly empty grid
+        keys, counts = np.unique(seg * n_value + value, return_counts=True)
+    return keys // n_value, keys % n_value, counts.astype(np.int64)
+
+
+def _distinct_pairs(first: np.ndarray, second: np.ndarray, n_first: int, n_second: int
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (first, second) code pairs, codes below ``n_first`` and ``n_second``, in no particular order."""
+    keys = first * max(n_second, 1) + second
+    span = n_first * n_second
+    if span <= 1 << 26:  # a bitmap of at most 64 MB: ten times faster than hashing the keys
+        seen = np.zeros(span, dtype=bool)
+        seen[keys] = True
+        keys = np.flatnonzero(seen)
+    else:
+        keys = pd.unique(keys)
+    return keys // max(n_second, 1), keys % max(n_second, 1)
+
+
+def _trait_rows(seg: np.ndarray, value: np.ndarray, names: pd.Series, texts: pd.Series, *, known: np.ndarray,
+                base_known: int, typed: tuple[bool, bool], min_known: int, dimension: str) -> pd.DataFrame:
+    """The rows of one dimension of :func:`segment_traits` from the known (segment, value) codes.
+
+    ``seg`` and ``value`` hold one entry per customer (per buyer and group for product
+    groups) with both known; ``known`` counts per segment code; ``typed`` says whether
+    any segment and any value was there at all (else the columns are ``object``, as a
+    pandas group-by on an all-missing column gives them).
+    """
+    # Codes are in sorted order, so the pairs come out as a group-by on (segment, value) orders them.
+    s, v, n = _pair_counts(seg, value, len(names), len(texts))
+    base = np.bincount(value, minlength=len(texts))
+    s_names, v_texts = names.to_numpy(dtype=object), texts.to_numpy(dtype=object)
+    counts = pd.DataFrame({"segment": pd.Series(s_names[s], dtype="str" if typed[0] else object),
+                           "value": pd.Series(v_texts[v], dtype="str" if typed[1] else object),
+                           "customers": n, "known": known[s].astype(np.int64),
+                           "_base": base[v] / base_known})
+    counts = counts[counts["known"] >= min_known]
+    counts["share"] = counts["customers"] / counts["known"]
+    counts["base_share"] = counts.pop("_base").astype(float)
+    counts["index"] = counts["share"] / counts["base_share"] * 100
+    counts["dimension"] = dimension
+    return counts
 
 
 def segment_traits(customers: pd.DataFrame, *, segment: str, dimensions: Sequence[str] = DIMENSIONS,
@@ -370,46 +510,48 @@ def segment_traits(customers: pd.DataFrame, *, segment: str, dimensions: Sequenc
     [['a', 'P', 1.0, 0.6666666666666666, 150.0], ['b', 'Q', 1.0, 0.3333333333333333, 300.0]]
     """
     _require(customers, [segment], "segment_traits")
-    seg = customers[segment].astype("string").reset_index(drop=True)
-    order = segment_order(seg)
+    # Everything in integer codes, counted with bincount: the group-bys and string
+    # conversions on 3.5M rows took 8-9 s; only the distinct values become text.
+    seg, names = _text_codes(customers[segment])
+    order = _ordered(names.tolist(), np.bincount(seg[seg >= 0], minlength=len(names)))
+    revenue = customers["revenue"].astype(float).to_numpy() if "revenue" in customers else None
     parts = []
     for dim in dimensions:
         if dim == "product_group":
-            if mix is None or "customer_id" not in customers or "revenue" not in customers:
+            if mix is None or "customer_id" not in customers or revenue is None:
                 continue
-            buyers = customers["revenue"].astype(float).reset_index(drop=True) > 0
-            ids = customers["customer_id"].astype("string").reset_index(drop=True)
-            seg_of = pd.Series(seg[buyers].to_numpy(), index=ids[buyers].to_numpy())
-            m = mix[(mix["revenue"] > 0).to_numpy() & is_in(mix["customer_id"].astype("string"), seg_of.index)]
-            m_ids = m["customer_id"].astype("string")
-            # One row per customer and group bought (a mix may hold a group twice only by mistake).
-            pairs = pd.DataFrame({"id": m_ids.to_numpy(),
-                                  "segment": seg_of.to_numpy()[positions_in(m_ids, seg_of.index)],
-                                  "value": m["product_group"].astype("string").to_numpy()}).drop_duplicates()
-            known = seg[buyers].value_counts()
+            buyers = revenue > 0
+            buyer_seg = seg[buyers]
+            # A mix row counts when its customer is a buyer: the (first) buyer with that id.
+            pos = _positions(mix["customer_id"].astype("string"), customers["customer_id"].astype("string")[buyers])
+            rows = (mix["revenue"] > 0).to_numpy() & (pos >= 0)
+            pos = pos[rows]
+            values, texts = _text_codes(mix["product_group"])
+            values, row_seg = values[rows], buyer_seg[pos]
+            typed = (bool((row_seg >= 0).any()), bool((values >= 0).any()))
+            both = (row_seg >= 0) & (values >= 0)
+            # One entry per customer and group bought (a mix may hold a group twice only by mistake).
+            pos, values = _distinct_pairs(pos[both], values[both], len(buyer_seg), len(texts))
+            pair_seg = buyer_seg[pos]
+            known = np.bincount(buyer_seg[buyer_seg >= 0], minlength=len(names))
             base_known = int(buyers.sum())
         else:
-            values = _dimension_values(customers.reset_index(drop=True), dim)
-            if values is None:
+            found = _dimension_codes(customers, dim)
+            if found is None:
                 continue
-            if dim == "buying_channel" and "revenue" in customers:
-                values = values.where(customers["revenue"].astype(float).reset_index(drop=True) > 0)
-            ok = values.notna()
-            pairs = pd.DataFrame({"segment": seg[ok].to_numpy(), "value": values[ok].to_numpy()})
-            known = seg[ok].value_counts()
+            values, texts = found
+            if dim == "buying_channel" and revenue is not None:
+                values = np.where(revenue > 0, values, -1)
+            ok = values >= 0
+            both = ok & (seg >= 0)
+            pair_seg, values = seg[both], values[both]
+            typed = (bool(both.any()), True)
+            known = np.bincount(pair_seg, minlength=len(names))
             base_known = int(ok.sum())
         if not base_known:
             continue
-        pairs = pairs.dropna(subset=["segment"])
-        counts = pairs.groupby(["segment", "value"]).size().rename("customers").reset_index()
-        base = pairs.groupby("value").size() if dim != "product_group" else pairs.groupby("value")["id"].nunique()
-        counts["known"] = counts["segment"].map(known).astype("int64")
-        counts = counts[counts["known"] >= min_known]
-        counts["share"] = counts["customers"] / counts["known"]
-        counts["base_share"] = counts["value"].map(base / base_known).astype(float)
-        counts["index"] = counts["share"] / counts["base_share"] * 100
-        counts["dimension"] = dim
-        parts.append(counts)
+        parts.append(_trait_rows(pair_seg, values, names, texts, known=known, base_known=base_known, typed=typed,
+                                 min_known=min_known, dimension=dim))
     if not parts:
         return pd.DataFrame(columns=["segment", "dimension", "value", "customers", "known", "share", "base_share",
                                      "index"])

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError
-from toolkit.segments import BUYING_LAYERS, LAYERS, id_order, is_in, positions_in
+from toolkit.segments import BUYING_LAYERS, LAYERS, _arrow_text, id_order, is_in, plain_numbers, positions_in
 
 if TYPE_CHECKING:
     import ibis
@@ -57,6 +57,8 @@ if TYPE_CHECKING:
 SMOOTHING = 10.0
 #: Segments with fewer buyers of a group use the group's overall average revenue.
 MIN_SIMILAR_BUYERS = 5
+#: Cells (customers × groups) up to which distinct buyers are counted in a table, not by hashing.
+_MAX_PAIR_TABLE = 1 << 26
 #: Columns of a white-space list (:func:`white_space`), in order.
 WHITESPACE_COLUMNS = ("product_group", "rank", "customer_id", "segment", "region", "revenue", "groups_bought",
                       "related_bought", "score", "index", "expected_revenue")
@@ -201,10 +203,156 @@ def customer_products(mix: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFram
 
 
 # ---------------------------------------------------------------------------------------------
+# Shared building blocks: customers and groups as integer codes
+#
+# At millions of customers, grouping, merging and isin on text columns dominated the chapter;
+# the ids and groups are therefore turned into integer codes once per function and everything
+# after that is numpy over the codes.
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """``values`` as text: as is when already a string dtype, else ``astype(str)`` (as the frames were used)."""
+    return values if isinstance(values.dtype, pd.StringDtype) else values.astype(str)
+
+
+def text_in(values: pd.Series, members: Sequence[str]) -> np.ndarray:
+    """Whether each of ``values``, as text, is one of ``members``: ``values.astype(str).isin(members)``.
+
+    A categorical column (the pyramid layer) is matched on its few categories, not
+    converted to millions of strings first (0.4 s per call at 3.5M customers).
+
+    Examples
+    --------
+    >>> text_in(pd.Series(pd.Categorical(["top", None, "small"])), ["top", "large"]).tolist()
+    [True, False, False]
+    """
+    members = list(members)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        hit = is_in(pd.Index(values.cat.categories).astype(str), members)
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, hit[np.maximum(codes, 0)], False)  # -1: missing, never a member
+    return is_in(_text(values), members)
+
+
+def _number_codes(numbers: np.ndarray, lookups: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
+    """Codes 0..k-1 of the distinct ``numbers`` (>= 0; -1 stays -1), and the code of each of ``lookups`` (-1: none)."""
+    present = numbers >= 0
+    if not present.any():
+        return np.full(len(numbers), -1, dtype=np.int64), 0, np.full(len(lookups), -1, dtype=np.int64)
+    lo, hi = int(numbers[present].min()), int(numbers[present].max())
+    span = hi - lo + 1
+    if span <= 4 * len(numbers) + (1 << 20):
+        # Ids numbered in a dense range (the usual case): a lookup table, no hashing at all.
+        seen = np.zeros(span, dtype=bool)
+        seen[numbers[present] - lo] = True
+        slot_code = np.cumsum(seen, dtype=np.int64) - 1  # rank among the distinct ids
+        code = np.where(present, slot_code[np.clip(numbers - lo, 0, span - 1)], -1)
+        at = np.clip(lookups - lo, 0, span - 1)
+        found = (lookups >= lo) & (lookups <= hi) & seen[at]
+        return code, int(slot_code[-1]) + 1, np.where(found, slot_code[at], -1)
+    code = np.full(len(numbers), -1, dtype=np.int64)
+    code[present], uniques = pd.factorize(numbers[present])
+    return code, len(uniques), pd.Index(uniques).get_indexer(lookups).astype(np.int64, copy=False)
+
+
+class MixCodes(NamedTuple):
+    """A product mix and its customer table as integer codes (:func:`mix_codes`), shared between the functions."""
+
+    rows: np.ndarray
+    """Positions of the buying customers (revenue > 0) in the customer table."""
+    code: np.ndarray
+    """Per buying customer: the code 0..ids-1 of its id (-1 without an id)."""
+    ids: int
+    """Distinct ids of buying customers (missing ids not counted)."""
+    mix_code: np.ndarray
+    """Per mix row: the code of its customer's id (-1 when it is not a buying customer)."""
+    group_code: np.ndarray
+    """Per mix row: the position of its product group in ``groups`` (-1 when missing)."""
+    groups: pd.Index
+    """The product groups present, sorted (the column's dtype), as ``groupby(sort=True)`` has them."""
+
+
+def mix_codes(mix: pd.DataFrame, customers: pd.DataFrame) -> MixCodes:
+    """Match the mix rows to the buying customers by id, and code the product groups, once.
+
+    Ids are compared as text, as ``isin`` would; plain numeric ids (the usual case) are
+    compared as int64 instead, which gives the same matches many times faster than
+    hashing millions of strings. Pass the result as ``codes`` to :func:`group_summary`,
+    :func:`mix_by_segment` and :func:`blueprint` on the same two frames to do this work
+    once for all three.
+
+    Examples
+    --------
+    Customer 8 buys nothing in the period, so its mix row matches no buying customer:
+
+    >>> mix = pd.DataFrame({"customer_id": ["7", "7", "9", "8"], "product_group": ["B", "A", "A", "A"],
+    ...                     "revenue": [1.0, 2.0, 3.0, -1.0]})
+    >>> codes = mix_codes(mix, pd.DataFrame({"customer_id": ["9", "7", "8"], "revenue": [1.0, 5.0, 0.0]}))
+    >>> codes.rows.tolist(), codes.ids, codes.group_code.tolist(), codes.groups.tolist()
+    ([0, 1], 2, [1, 0, 0, 0], ['A', 'B'])
+    >>> codes.mix_code.tolist() == [codes.code[1], codes.code[1], codes.code[0], -1]
+    True
+    """
+    import pyarrow.compute as pc
+
+    _require(mix, ["customer_id", "product_group"], "mix_codes")
+    _require(customers, ["customer_id", "revenue"], "mix_codes (customers)")
+    group_code, groups = pd.factorize(mix["product_group"], sort=True)
+    # Without rows factorize gives object; groupby kept the column's dtype.
+    groups = pd.Index(groups) if len(groups) else pd.Index(groups, dtype=mix["product_group"].dtype)
+    rows = np.flatnonzero(customers["revenue"].to_numpy(dtype=float, na_value=np.nan) > 0)
+    buying = _text(customers["customer_id"].iloc[rows])
+    mix_ids = _text(mix["customer_id"])
+    numbers, plain = plain_numbers(buying) if len(buying) and len(mix_ids) else (None, False)
+    if plain:
+        # Mix ids that are not plain numbers get -1: they equal no buying customer's id.
+        code, n_ids, mix_code = _number_codes(numbers, plain_numbers(mix_ids)[0])
+        return MixCodes(rows, code, n_ids, mix_code, group_code, groups)
+    enc = pc.dictionary_encode(_arrow_text(buying))
+    code = pc.fill_null(enc.indices, -1).to_numpy().astype(np.int64, copy=False)
+    mix_code = pc.fill_null(pc.index_in(_arrow_text(mix_ids), value_set=enc.dictionary), -1)
+    return MixCodes(rows, code, len(enc.dictionary), mix_code.to_numpy().astype(np.int64, copy=False),
+                    group_code, groups)
+
+
+def _check_codes(codes: MixCodes | None, mix: pd.DataFrame, customers: pd.DataFrame) -> MixCodes:
+    """``codes`` when given (for these frames: at least the lengths must fit), else :func:`mix_codes`."""
+    if codes is None:
+        return mix_codes(mix, customers)
+    if len(codes.mix_code) != len(mix) or (len(codes.rows) and codes.rows[-1] >= len(customers)):
+        raise DataError("codes: not made by mix_codes() for this mix and customer table.")
+    return codes
+
+
+def _sorted_groups(codes: MixCodes) -> tuple[np.ndarray, list[str]]:
+    """Each mix row's position in ``sorted(groups.astype(str).unique())`` (-1 when missing), and that list.
+
+    As before, a missing group next to named ones cannot be sorted (TypeError).
+    """
+    names = [str(u) for u in codes.groups.astype(str)]
+    order = sorted(set(names) | ({np.nan} if (codes.group_code < 0).any() else set()))
+    at = {g: i for i, g in enumerate(order)}
+    remap = np.array([at[n] for n in names], dtype=np.int64)
+    if not len(remap):
+        return np.full(len(codes.group_code), -1, dtype=np.int64), order
+    return np.where(codes.group_code >= 0, remap[np.maximum(codes.group_code, 0)], -1), order
+
+
+def _group_sums(values: np.ndarray, codes: np.ndarray, size: int, *, min_count: int = 0) -> np.ndarray:
+    """Sum of ``values`` per code 0..size-1 (code -1 left out), exactly as pandas' groupby sums.
+
+    pandas adds with Kahan compensation, so ``np.bincount`` can differ in the last bit; a
+    groupby over categorical codes adds the same rows in the same order, without hashing.
+    """
+    keys = pd.Categorical.from_codes(codes, categories=pd.RangeIndex(size))
+    return pd.Series(values).groupby(keys, observed=False, sort=True).sum(min_count=min_count).to_numpy()
+
+
+# ---------------------------------------------------------------------------------------------
 # Mix per segment and the blueprint
 
 
-def group_summary(mix: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+def group_summary(mix: pd.DataFrame, customers: pd.DataFrame, *, codes: MixCodes | None = None) -> pd.DataFrame:
     """Per product group: revenue, margin and buyers in the period.
 
     Parameters
@@ -213,6 +361,8 @@ def group_summary(mix: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
         ``customer_id, product_group, revenue`` (and ``margin``).
     customers : DataFrame
         ``customer_id``, ``revenue``: buying customers are those with revenue > 0.
+    codes : MixCodes, optional
+        :func:`mix_codes` of these two frames, when already made.
 
     Returns
     -------
@@ -232,16 +382,18 @@ def group_summary(mix: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     """
     _require(mix, ["customer_id", "product_group", "revenue"], "group_summary")
     _require(customers, ["customer_id", "revenue"], "group_summary (customers)")
-    buying = customers.loc[customers["revenue"] > 0, "customer_id"].astype(str)
-    m = mix.assign(_buyer=(mix["revenue"] > 0) & is_in(mix["customer_id"].astype(str), buying),
-                   margin=mix["margin"] if "margin" in mix else np.nan)
-    g = m.groupby("product_group", sort=True)
-    out = pd.DataFrame({"revenue": g["revenue"].sum(), "margin": g["margin"].sum(min_count=1),
-                        "buyers": g["_buyer"].sum().astype("int64")})
+    codes = _check_codes(codes, mix, customers)
+    group, k = codes.group_code, len(codes.groups)  # missing groups (-1) are left out, as groupby did
+    revenue = mix["revenue"].to_numpy()
+    margin = mix["margin"].to_numpy() if "margin" in mix else np.full(len(mix), np.nan)
+    buyer = (revenue > 0) & (codes.mix_code >= 0) & (group >= 0)
+    out = pd.DataFrame({"revenue": _group_sums(revenue, group, k), "margin": _group_sums(margin, group, k, min_count=1),
+                        "buyers": np.bincount(group[buyer], minlength=k).astype("int64")},
+                       index=codes.groups.rename("product_group"))
     total = out["revenue"].sum()
     out["revenue_share"] = out["revenue"] / total if total else np.nan
     out["margin_rate"] = out["margin"] / out["revenue"].where(out["revenue"] != 0)
-    n_buying = int(buying.nunique())
+    n_buying = codes.ids
     out["buyer_share"] = out["buyers"] / n_buying if n_buying else np.nan
     out["revenue_per_buyer"] = out["revenue"] / out["buyers"].where(out["buyers"] > 0)
     out = out.rename_axis("product_group").reset_index()
@@ -250,8 +402,47 @@ def group_summary(mix: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
                 "revenue_per_buyer"]].reset_index(drop=True)
 
 
+def _segment_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Each value's code in its distinct texts (``astype("string")``; -1 when missing), and those texts."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        # Factorise the few categories, not millions of strings (categories may coincide as text).
+        cat_codes = values.cat.codes.to_numpy()
+        name_codes, names = pd.factorize(pd.Index(values.cat.categories).astype("string"))
+        if not len(name_codes):
+            return np.full(len(values), -1, dtype=np.int64), pd.Index(names)
+        return np.where(cat_codes >= 0, name_codes[np.maximum(cat_codes, 0)], -1), pd.Index(names)
+    codes, names = pd.factorize(values.astype("string"))
+    return codes, pd.Index(names)
+
+
+def _no_mix_cells(mix: pd.DataFrame, customers: pd.DataFrame, segment: str, index: pd.MultiIndex) -> pd.DataFrame:
+    """:func:`mix_by_segment` without segments or groups: no rows, with the dtypes pandas gave them.
+
+    Reindexing onto no cells kept the grouped frame's own empty index, whose dtypes depend
+    on the rows grouped, so this rare case keeps the original pandas steps.
+    """
+    buying = customers[customers["revenue"] > 0]
+    seg = buying.set_index(buying["customer_id"].astype(str))[segment].astype("string")
+    m = mix[is_in(mix["customer_id"].astype(str), seg.index)]
+    m = m.assign(segment=m["customer_id"].astype(str).map(seg).to_numpy(), _buyer=m["revenue"] > 0)
+    g = m.groupby(["segment", "product_group"])
+    out = pd.DataFrame({"buyers": g["_buyer"].sum(), "revenue": g["revenue"].sum()}).reindex(index, fill_value=0)
+    return _with_shares(out, seg.value_counts())
+
+
+def _with_shares(cells: pd.DataFrame, sizes: pd.Series) -> pd.DataFrame:
+    """:func:`mix_by_segment`'s columns from its cells (``buyers``, ``revenue`` per segment and group)."""
+    out = cells.reset_index()
+    out["customers"] = out["segment"].map(sizes).fillna(0).astype("int64")
+    out["buyers"] = out["buyers"].astype("int64")
+    out["buyer_share"] = out["buyers"] / out["customers"].where(out["customers"] > 0)
+    seg_rev = out.groupby("segment")["revenue"].transform("sum")
+    out["revenue_share"] = out["revenue"] / seg_rev.where(seg_rev != 0)
+    return out[["segment", "product_group", "customers", "buyers", "buyer_share", "revenue", "revenue_share"]]
+
+
 def mix_by_segment(mix: pd.DataFrame, customers: pd.DataFrame, *, segment: str = "pyramid_layer",
-                   segments: Sequence[str] | None = None) -> pd.DataFrame:
+                   segments: Sequence[str] | None = None, codes: MixCodes | None = None) -> pd.DataFrame:
     """Product-group mix per segment: the share of the segment's customers buying each group, and revenue shares.
 
     Parameters
@@ -265,6 +456,8 @@ def mix_by_segment(mix: pd.DataFrame, customers: pd.DataFrame, *, segment: str =
     segments : sequence of str, optional
         Segment values in display order; default the buying layers for
         ``pyramid_layer``, else the values by size.
+    codes : MixCodes, optional
+        :func:`mix_codes` of ``mix`` and ``customers``, when already made.
 
     Returns
     -------
@@ -273,6 +466,11 @@ def mix_by_segment(mix: pd.DataFrame, customers: pd.DataFrame, *, segment: str =
         ``product_group``, ``customers`` (buying customers in the segment), ``buyers``,
         ``buyer_share`` (0-1), ``revenue`` (euro), ``revenue_share`` (of the segment's
         revenue over all groups, 0-1).
+
+    Raises
+    ------
+    pandas.errors.InvalidIndexError
+        When a buying customer's id occurs twice (its segment is ambiguous).
 
     Examples
     --------
@@ -284,30 +482,49 @@ def mix_by_segment(mix: pd.DataFrame, customers: pd.DataFrame, *, segment: str =
     [['A', 1.0, 0.75], ['B', 1.0, 0.25]]
     """
     _require(customers, ["customer_id", "revenue", segment], f"mix_by_segment (segment '{segment}')")
-    buying = customers[customers["revenue"] > 0]
-    seg = buying.set_index(buying["customer_id"].astype(str))[segment].astype("string")
+    codes = _check_codes(codes, mix, customers)
+    seg_code, names = _segment_codes(customers[segment].iloc[codes.rows])
+    counts = np.bincount(seg_code[seg_code >= 0], minlength=len(names))
+    sizes = pd.Series(counts, index=names)[counts > 0]  # value_counts of the buying customers' segments
     if segments is None:
-        present = set(seg.dropna())
+        present = set(sizes.index)
         segments = ([s for s in LAYERS if s in present] if segment == "pyramid_layer"
-                    else seg.value_counts().sort_index().sort_values(ascending=False, kind="stable").index.tolist())
-    m = mix[is_in(mix["customer_id"].astype(str), seg.index)]
-    m = m.assign(segment=m["customer_id"].astype(str).map(seg).to_numpy(), _buyer=m["revenue"] > 0)
-    groups = sorted(mix["product_group"].astype(str).unique())
+                    else sizes.sort_index().sort_values(ascending=False, kind="stable").index.tolist())
+    missing_id = codes.code < 0
+    if codes.ids < int((~missing_id).sum()) or int(missing_id.sum()) > 1:
+        # Looking segments up by id needs unique ids; this is the error pandas' map gave.
+        raise pd.errors.InvalidIndexError("Reindexing only valid with uniquely valued Index objects")
+    groups_code, groups = _sorted_groups(codes)
+    n_groups = len(groups)
+    seg_of_id = np.full(codes.ids, -1, dtype=np.int64)
+    seg_of_id[codes.code[~missing_id]] = seg_code[~missing_id]
+    row_seg = np.where(codes.mix_code >= 0, seg_of_id[np.maximum(codes.mix_code, 0)] if codes.ids else -1, -1)
+    cell = np.where((row_seg >= 0) & (groups_code >= 0), row_seg * n_groups + groups_code, -1)
+    revenue = mix["revenue"].to_numpy()
+    n_cells = len(names) * n_groups
+    buyers = np.bincount(cell[(cell >= 0) & (revenue > 0)], minlength=n_cells).reshape(len(names), n_groups)
+    sums = _group_sums(revenue, cell, n_cells).reshape(len(names), n_groups)
+    # Segments asked for but without buying customers (or rows) get zeros, as the reindex did.
+    at = {name: i for i, name in enumerate(names)}
+    pick = np.array([at.get(s, -1) for s in segments], dtype=np.int64)
+    has = (pick >= 0)[:, None]
     index = pd.MultiIndex.from_product([list(segments), groups], names=["segment", "product_group"])
-    g = m.groupby(["segment", "product_group"])
-    out = pd.DataFrame({"buyers": g["_buyer"].sum(), "revenue": g["revenue"].sum()}).reindex(index, fill_value=0)
-    out = out.reset_index()
-    sizes = seg.value_counts()
-    out["customers"] = out["segment"].map(sizes).fillna(0).astype("int64")
-    out["buyers"] = out["buyers"].astype("int64")
-    out["buyer_share"] = out["buyers"] / out["customers"].where(out["customers"] > 0)
-    seg_rev = out.groupby("segment")["revenue"].transform("sum")
-    out["revenue_share"] = out["revenue"] / seg_rev.where(seg_rev != 0)
-    return out[["segment", "product_group", "customers", "buyers", "buyer_share", "revenue", "revenue_share"]]
+    if not len(index):
+        return _no_mix_cells(mix, customers, segment, index)
+    seen = np.bincount(cell[cell >= 0], minlength=n_cells).reshape(len(names), n_groups) > 0
+    if sorted((names[i], groups[j]) for i, j in zip(*np.nonzero(seen), strict=True)) == list(index):
+        # The grouped cells were already these cells in this order: reindex then kept the grouped
+        # frame's index, with the groups in the mix's dtype.
+        index = pd.MultiIndex.from_arrays([index.get_level_values(0), pd.Index(
+            index.get_level_values(1), dtype=mix["product_group"].dtype)], names=index.names)
+    out = pd.DataFrame({"buyers": np.where(has, buyers[np.maximum(pick, 0)], 0).ravel() if len(names) else 0,
+                        "revenue": np.where(has, sums[np.maximum(pick, 0)], 0.0).ravel() if len(names) else 0.0},
+                       index=index)
+    return _with_shares(out, sizes)
 
 
 def blueprint(mix: pd.DataFrame, customers: pd.DataFrame, *, layers: Sequence[str] = ("top", "large"),
-              threshold: float = 0.8) -> pd.DataFrame:
+              threshold: float = 0.8, codes: MixCodes | None = None) -> pd.DataFrame:
     """The assortment blueprint of the top layers: which groups (nearly) all top customers buy.
 
     Parameters
@@ -320,6 +537,8 @@ def blueprint(mix: pd.DataFrame, customers: pd.DataFrame, *, layers: Sequence[st
         The top layers.
     threshold : float, default 0.8
         Share of top customers (0-1) from which a group is part of the blueprint.
+    codes : MixCodes, optional
+        :func:`mix_codes` of ``mix`` and ``customers``, when already made.
 
     Returns
     -------
@@ -340,23 +559,39 @@ def blueprint(mix: pd.DataFrame, customers: pd.DataFrame, *, layers: Sequence[st
     [['A', 1.0, 0.0, True], ['B', 0.5, 1.0, False]]
     """
     _require(customers, ["customer_id", "revenue", "pyramid_layer"], "blueprint")
-    buying = customers[customers["revenue"] > 0]
-    buying_ids = buying["customer_id"].astype(str)
-    in_top = is_in(buying["pyramid_layer"].astype(str), list(layers))
-    top_ids = buying_ids[in_top].drop_duplicates()
-    other_ids = buying_ids[~is_in(buying_ids, top_ids)].drop_duplicates()
-    m = mix[mix["revenue"] > 0]
-    ids = m["customer_id"].astype(str)
-    top = m[is_in(ids, top_ids)].groupby("product_group")
-    others = m[is_in(ids, other_ids)].groupby("product_group")
-    groups = sorted(mix["product_group"].astype(str).unique())
+    codes = _check_codes(codes, mix, customers)
+    in_top = text_in(customers["pyramid_layer"].iloc[codes.rows], layers)
+    has_id = codes.code >= 0
+    top_id = np.zeros(codes.ids, dtype=bool)  # per distinct id: in a top layer (on any of its rows)
+    top_id[codes.code[in_top & has_id]] = True
+    # Distinct ids per list; a missing id counted once in both, as drop_duplicates kept one NaN.
+    n_top = int(top_id.sum()) + int((in_top & ~has_id).any())
+    n_other = int((~top_id).sum()) + int((~has_id).any())
+    groups_code, groups = _sorted_groups(codes)
+    n_groups = len(groups)
+    revenue = mix["revenue"].to_numpy()
+    used = (revenue > 0) & (codes.mix_code >= 0) & (groups_code >= 0)
+    # Buyers per group: distinct (customer, group) pairs, split by the customer's list.
+    pairs = codes.mix_code[used] * n_groups + groups_code[used]
+    if codes.ids * n_groups <= _MAX_PAIR_TABLE:  # a table of all pairs beats hashing millions of them
+        seen = np.zeros(codes.ids * n_groups, dtype=bool)
+        seen[pairs] = True
+        seen = seen.reshape(codes.ids, n_groups)
+        top_n = seen[top_id].sum(axis=0)
+        others_n = seen.sum(axis=0) - top_n
+    else:
+        pairs = pd.unique(pairs)
+        pair_top = top_id[pairs // n_groups]
+        top_n = np.bincount(pairs[pair_top] % n_groups, minlength=n_groups)
+        others_n = np.bincount(pairs[~pair_top] % n_groups, minlength=n_groups)
+    top_row = used.copy()
+    top_row[used] = top_id[codes.mix_code[used]]
+    top_revenue = _group_sums(revenue, np.where(top_row, groups_code, -1), n_groups)
     out = pd.DataFrame({"product_group": groups})
-    top_n = top["customer_id"].nunique().reindex(groups, fill_value=0)
-    out["top_share"] = (top_n / len(top_ids)).to_numpy() if len(top_ids) else np.nan
-    out["others_share"] = ((others["customer_id"].nunique().reindex(groups, fill_value=0) / len(other_ids)).to_numpy()
-                           if len(other_ids) else np.nan)
+    out["top_share"] = top_n / n_top if n_top else np.nan
+    out["others_share"] = others_n / n_other if n_other else np.nan
     out["gap"] = out["top_share"] - out["others_share"]
-    out["revenue_per_top_customer"] = (top["revenue"].sum().reindex(groups) / top_n.where(top_n > 0)).to_numpy()
+    out["revenue_per_top_customer"] = top_revenue / np.where(top_n > 0, top_n, np.nan)
     out["in_blueprint"] = (out["top_share"] >= threshold).to_numpy()
     out = out.sort_values(["top_share", "product_group"], ascending=[False, True], kind="stable")
     return out.reset_index(drop=True)
@@ -647,6 +882,7 @@ def write_whitespace_lists(frames: dict[str, pd.DataFrame], folder: str | Path) 
 __all__ = [
     "BUYING_LAYERS",
     "WHITESPACE_COLUMNS",
+    "MixCodes",
     "WhiteSpace",
     "blueprint",
     "bought_matrix",
@@ -655,7 +891,9 @@ __all__ = [
     "group_summary",
     "missing_group_expr",
     "mix_by_segment",
+    "mix_codes",
     "product_mix_expr",
+    "text_in",
     "tidy_mix",
     "white_space",
     "whitespace_file_name",

@@ -94,6 +94,38 @@ def _arrow_text(x: object) -> object:
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
+def plain_numbers(ids: pd.Series) -> tuple[np.ndarray, bool]:
+    """Ids as int64 where they are plain numbers ("1", "205": no sign, no leading zero, at most 18 digits).
+
+    Two such ids are equal as text exactly when they are equal as numbers, and numpy
+    matches int64 many times faster than text.
+
+    Returns
+    -------
+    numbers : ndarray of int64
+        -1 for a missing id or one that is not a plain number.
+    plain : bool
+        Whether every id that is present is a plain number.
+
+    Examples
+    --------
+    >>> numbers, plain = plain_numbers(pd.Series(["7", None, "012", "10"]))
+    >>> numbers.tolist(), plain
+    ([7, -1, -1, 10], False)
+    """
+    import pyarrow.compute as pc
+
+    raw = _arrow_text(ids)
+    arr = pc.fill_null(raw, "") if raw.null_count else raw  # "" is not plain: a missing id gets -1
+    length = pc.binary_length(arr)
+    plain = pc.and_(pc.and_(pc.ascii_is_decimal(arr), pc.less_equal(length, 18)),
+                    pc.or_(pc.equal(length, 1), pc.invert(pc.starts_with(arr, "0"))))
+    if pc.all(plain).as_py() is not False:  # None: no ids at all
+        return pc.cast(arr, "int64").to_numpy(), True
+    numbers = pc.cast(pc.if_else(plain, arr, "-1"), "int64").to_numpy()
+    return numbers, pc.all(pc.or_(plain, pc.is_null(raw))).as_py() is not False
+
+
 def id_order(ids: pd.Series) -> np.ndarray:
     """Position of each customer id in natural order: numeric when every id is digits, else text.
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from toolkit.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, t
-from toolkit.products import blueprint, group_summary, mix_by_segment
+from toolkit.products import blueprint, group_summary, mix_by_segment, mix_codes, text_in
 from toolkit.segments import BUYING_LAYERS
 from toolkit.views.core import Detail, figure_html, heading, paragraph, table_html
 
@@ -50,10 +50,13 @@ def chapter_data(run: RunResults) -> ProductsChapter:
     cfg = run.params.products
     c = run.customers
     layers = [s for s in BUYING_LAYERS if (c["pyramid_layer"] == s).any()]
-    top = int((c["pyramid_layer"].astype(str).isin(cfg.blueprint_layers) & (c["revenue"] > 0)).sum())
-    return ProductsChapter(groups=group_summary(mix, c), mix=mix_by_segment(mix, c, segments=layers),
+    # On the layer's categories: astype(str) of 3.5M categorical values took 0.4 s.
+    top = int((text_in(c["pyramid_layer"], cfg.blueprint_layers) & (c["revenue"] > 0).to_numpy()).sum())
+    codes = mix_codes(mix, c)  # the id matching and group coding, once for the three frames
+    return ProductsChapter(groups=group_summary(mix, c, codes=codes),
+                           mix=mix_by_segment(mix, c, segments=layers, codes=codes),
                            blueprint=blueprint(mix, c, layers=cfg.blueprint_layers,
-                                               threshold=cfg.blueprint_threshold / 100),
+                                               threshold=cfg.blueprint_threshold / 100, codes=codes),
                            summary=run.frames.get("products_whitespace_summary"),
                            lists=run.frames.get("products_whitespace"), top_customers=top)
 
