@@ -46,7 +46,16 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError
-from toolkit.segments import BUYING_LAYERS, LAYERS, _arrow_text, id_order, is_in, plain_numbers, positions_in
+from toolkit.segments import (
+    BUYING_LAYERS,
+    LAYERS,
+    _arrow_text,
+    distinct_pairs,
+    id_order,
+    is_in,
+    plain_numbers,
+    positions_in,
+)
 
 if TYPE_CHECKING:
     import ibis
@@ -57,8 +66,6 @@ if TYPE_CHECKING:
 SMOOTHING = 10.0
 #: Segments with fewer buyers of a group use the group's overall average revenue.
 MIN_SIMILAR_BUYERS = 5
-#: Cells (customers × groups) up to which distinct buyers are counted in a table, not by hashing.
-_MAX_PAIR_TABLE = 1 << 26
 #: Columns of a white-space list (:func:`white_space`), in order.
 WHITESPACE_COLUMNS = ("product_group", "rank", "customer_id", "segment", "region", "revenue", "groups_bought",
                       "related_bought", "score", "index", "expected_revenue")
@@ -572,18 +579,10 @@ def blueprint(mix: pd.DataFrame, customers: pd.DataFrame, *, layers: Sequence[st
     revenue = mix["revenue"].to_numpy()
     used = (revenue > 0) & (codes.mix_code >= 0) & (groups_code >= 0)
     # Buyers per group: distinct (customer, group) pairs, split by the customer's list.
-    pairs = codes.mix_code[used] * n_groups + groups_code[used]
-    if codes.ids * n_groups <= _MAX_PAIR_TABLE:  # a table of all pairs beats hashing millions of them
-        seen = np.zeros(codes.ids * n_groups, dtype=bool)
-        seen[pairs] = True
-        seen = seen.reshape(codes.ids, n_groups)
-        top_n = seen[top_id].sum(axis=0)
-        others_n = seen.sum(axis=0) - top_n
-    else:
-        pairs = pd.unique(pairs)
-        pair_top = top_id[pairs // n_groups]
-        top_n = np.bincount(pairs[pair_top] % n_groups, minlength=n_groups)
-        others_n = np.bincount(pairs[~pair_top] % n_groups, minlength=n_groups)
+    pair_id, pair_group = distinct_pairs(codes.mix_code[used], groups_code[used], codes.ids, n_groups)
+    pair_top = top_id[pair_id]
+    top_n = np.bincount(pair_group[pair_top], minlength=n_groups)
+    others_n = np.bincount(pair_group[~pair_top], minlength=n_groups)
     top_row = used.copy()
     top_row[used] = top_id[codes.mix_code[used]]
     top_revenue = _group_sums(revenue, np.where(top_row, groups_code, -1), n_groups)
