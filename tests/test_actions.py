@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from pypdf import PdfReader
 from toolkit.actions import (
     ACTIONS,
     PLAN_COLUMNS,
+    _codes,
     cheapest,
     contact_plan,
     customer_actions,
@@ -29,7 +31,8 @@ from toolkit.actions import (
 )
 from toolkit.errors import DataError
 from toolkit.i18n import fmt_money, t
-from toolkit.params import ActionParams, LayerPolicy, PriceHintParams
+from toolkit.params import CONTACT_CHANNELS, ActionParams, LayerPolicy, PriceHintParams
+from toolkit.segments import BUYING_LAYERS, LAYERS
 
 # --- actions --------------------------------------------------------------------------------------
 
@@ -241,6 +244,98 @@ def test_every_customer_gets_one_known_action(rows):
     assert out["action"].isin(ACTIONS).all() and out["priority"].isin([1, 2, 3]).all()
     assert (out.loc[out["action"] == "let_go", "contacts_per_year"] == 0).all()
     assert not out["action"].eq("rescue").where(c["pyramid_layer"].isin(["small", "inactive", "prospect"])).any()
+
+
+# --- codes and Arrow text against the plain rules ----------------------------------------------------
+
+_TEXT = st.sampled_from(["a", "b", "é", "", "a b"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(_TEXT, st.none()), max_size=12), st.lists(_TEXT, unique=True, max_size=4), st.booleans())
+def test_codes_are_positions_in_the_categories(values, categories, categorical):
+    s = pd.Series(values, dtype="category" if categorical else "str")
+    want = [categories.index(v) if v in categories else -1 for v in values]
+    assert _codes(s, categories).tolist() == want
+
+
+#: The base action per layer, as the module docstring states it.
+_BASE = {"top": "retain", "large": "retain", "medium_large": "develop", "medium_small": "develop",
+         "small": "serve_efficiently", "inactive": "let_go", "prospect": "acquire"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([*LAYERS, "unknown", None]),
+                          st.sampled_from(["champions", "at_risk", "cant_lose", "lost", None]),
+                          st.sampled_from([0.1, 0.5, 0.9, np.nan]), st.sampled_from([*LAYERS, "new", None])),
+                max_size=30),
+       st.dictionaries(st.sampled_from(LAYERS), st.sampled_from(CONTACT_CHANNELS)),
+       st.lists(st.sampled_from(["at_risk", "cant_lose", "lost"]), unique=True), st.booleans())
+def test_customer_actions_follow_the_rules_customer_by_customer(rows, channels, segments, categorical):
+    policy = ActionParams(layers={k: LayerPolicy(contacts_per_year=5, channel=v) for k, v in channels.items()},
+                          at_risk_segments=segments, churn_risk_high=0.5)
+    c = pd.DataFrame(rows, columns=["pyramid_layer", "rfm_segment", "churn_probability", "migration_from"])
+    c.insert(0, "customer_id", [str(i) for i in range(len(rows))])
+    if categorical:  # (a categorical has no unknown layers)
+        c["pyramid_layer"] = pd.Categorical(c["pyramid_layer"].where(c["pyramid_layer"].isin(LAYERS)),
+                                            categories=LAYERS)
+    want = []
+    for layer, segment, churn, before in rows:
+        layer = layer if layer in LAYERS else "prospect"  # an unknown layer counts as a prospect
+        action = _BASE[layer]
+        if layer in BUYING_LAYERS[:4] and (segment in segments or churn >= 0.5):
+            action = "rescue"
+        elif layer == "inactive" and before in BUYING_LAYERS[:4]:
+            action = "reactivate"
+        p = policy.policy(layer)
+        channel = "phone" if action == "rescue" and p.channel not in ("account_manager", "phone") else p.channel
+        contacts, channel = (0.0, "none") if action == "let_go" else (float(p.contacts_per_year), channel)
+        priority = {"retain": 1, "rescue": 1, "develop": 2, "reactivate": 2}.get(action, 3)
+        want.append((action, contacts, channel, priority))
+    got = customer_actions(c, policy=policy)
+    cols = ["action", "contacts_per_year", "contact_channel", "priority"]
+    assert list(got[cols].itertuples(index=False, name=None)) == want
+    if rows:
+        assert got["action"].dtype == got["contact_channel"].dtype == pd.Series(["x"]).dtype
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["A", "B", "C", None]), st.sampled_from([0.0, 20.0, 80.0, 300.0, 900.0]),
+                          st.integers(0, 4), st.sampled_from([0.0, 50.0]),
+                          st.one_of(st.none(), st.tuples(st.sampled_from([0.0, 5.0, 12.5, 20.0, np.nan]),
+                                                         st.sampled_from(["online", "winkel", None])))),
+                min_size=1, max_size=30),
+       st.sampled_from([None, "online", "winkel"]), st.sampled_from(["{:d}", "{:03d}"]))
+def test_price_hints_follow_the_rules_customer_by_customer(rows, cheapest_channel, id_format):
+    # Ids "7" (matched as numbers) and "007" (as text); terms for some customers, not in table order.
+    params = PriceHintParams()
+    c = pd.DataFrame([r[:4] for r in rows], columns=["abc_class", "revenue", "orders", "revenue_previous"])
+    c.insert(0, "customer_id", [id_format.format(i) for i in range(len(rows))])
+    terms = pd.DataFrame([(id_format.format(i), *r[4]) for i, r in enumerate(rows) if r[4] is not None],
+                         columns=["customer_id", "discount", "main_channel"]).iloc[::-1]
+    got = price_hints(c, params=params, terms=terms, cheapest_channel=cheapest_channel)
+    buying = [r[1] for r in rows if r[1] > 0]
+    average = sum(buying) / len(buying) if buying else np.nan
+    a_discounts = [r[4][0] for r in rows if r[0] == "A" and r[4] is not None and not np.isnan(r[4][0])]
+    a_discount = np.quantile(a_discounts, params.a_discount_quantile) if a_discounts else np.nan
+    want = []
+    for abc, revenue, orders, previous, term in rows:
+        if abc != "C" or revenue <= 0:
+            want.append((None, None, None, None))
+            continue
+        rel = revenue / average
+        band = next(b for b in params.bands if b.below is None or rel < b.below)
+        irregular = orders <= params.irregular_max_orders or previous <= 0
+        discount, channel = term if term is not None else (np.nan, None)
+        cheaper = cheapest_channel if cheapest_channel and rel < params.cheaper_channel_below and channel not in (
+            None, cheapest_channel) else None
+        reason = ("irregular" if irregular else "regular") + ("+better_than_a" if discount > a_discount else "") + (
+            "+cheaper_channel" if cheaper else "")
+        steps = 1 if irregular else math.ceil(band.max_pct / band.step_pct - 1e-9)
+        want.append((f"{band.min_pct:g}-{band.max_pct:g}%", steps, reason, cheaper))
+    cols = ["price_hint", "price_hint_steps", "price_hint_reason", "cheaper_channel"]
+    assert [tuple(None if pd.isna(v) else v for v in r) for r in got[cols].itertuples(index=False)] == want
+    assert [str(d) for d in got[cols].dtypes] == ["string", "Int64", "string", "string"]
 
 
 # --- end to end: the four chapters in a real report, in both languages -------------------------------

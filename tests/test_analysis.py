@@ -189,20 +189,82 @@ def test_a_failing_enrich_stops_the_aggregates_still_to_run(tmp_path, monkeypatc
     assert started == ["slow"]
 
 
-@settings(max_examples=80, deadline=None)
-@given(st.integers(0, 12), st.data())
-def test_merge_columns_equals_a_join_by_id(n, data):
-    ids = [str(i) for i in range(n)]
+@settings(max_examples=120, deadline=None)
+@given(st.integers(0, 12), st.sampled_from(["{}", "k{}"]), st.data())
+def test_merge_columns_equals_a_join_by_id(n, id_form, data):
+    # Plain-number ids are matched as integers, others as text; every kind of column as a reindex by id gives it.
+    ids = [id_form.format(i) for i in range(n)]
     customers = pd.DataFrame({"customer_id": pd.Series(ids, dtype="string"), "revenue": np.arange(n, dtype=float)})
     chosen = data.draw(st.one_of(st.just(ids), st.permutations(ids), st.lists(st.sampled_from(ids) if ids
                                                                               else st.nothing(), unique=True)))
     k = len(chosen)
     extra = pd.DataFrame({"customer_id": chosen, "f": np.arange(k) / 2, "i": pd.array(range(k), dtype="Int64"),
-                          "s": pd.Series([f"t{j}" for j in range(k)], dtype="str"),
-                          "n": pd.array([None if j % 2 else f"u{j}" for j in range(k)], dtype="string")})
-    out = merge_columns(customers, extra, Analysis(key="x", columns=("f", "i", "s", "n")))
+                          "s": pd.Series([f"t{j}" if j % 3 else None for j in range(k)], dtype="str"),
+                          "n": pd.array([None if j % 2 else f"u{j}" for j in range(k)], dtype="string"),
+                          "c": np.arange(k, dtype=np.int64), "b": np.arange(k) % 2 == 0,
+                          "d": pd.to_datetime(["2025-01-01"] * k) + pd.to_timedelta(range(k), unit="D"),
+                          "o": pd.Series([None if j % 2 else j for j in range(k)], dtype=object),
+                          "g": pd.Categorical(["x" if j % 2 else "y" for j in range(k)], categories=["y", "x"])})
+    columns = ("f", "i", "s", "n", "c", "b", "d", "o", "g")
+    out = merge_columns(customers, extra, Analysis(key="x", columns=columns))
     keyed = extra.set_index(extra["customer_id"].astype("string")).drop(columns="customer_id")
     expected = customers.copy()
-    for col in ("f", "i", "s", "n"):
+    for col in columns:
         expected[col] = keyed[col].reindex(customers["customer_id"]).to_numpy()
-    pd.testing.assert_frame_equal(out, expected)
+    pd.testing.assert_frame_equal(out, expected, check_exact=True)
+
+
+def test_merge_columns_refuses_a_customer_twice():
+    customers = pd.DataFrame({"customer_id": pd.Series(["1", "2"], dtype="string")})
+    for ids in (["2", "2"], ["k", "k"], [None, None]):
+        with pytest.raises(DataError, match="more than once"):
+            merge_columns(customers, pd.DataFrame({"customer_id": ids, "v": [1, 2]}), Analysis(key="x", columns=("v",)))
+
+
+def test_presaved_frames_are_the_final_ones_and_save_skips_them(tmp_path, demo_small, monkeypatch):
+    # The report writes the aggregates' frames while the last enrich steps run. That is only right if no
+    # enrich step changes a frame an aggregate returned: checked here for every registered analysis.
+    import dataclasses
+
+    from conftest import demo_params
+
+    returned = {}
+
+    def keeping(aggregate):
+        def run(ctx):
+            frames = aggregate(ctx)
+            returned.update({name: frame.copy(deep=True) for name, frame in frames.items()})
+            return frames
+        return run
+
+    analyses = [dataclasses.replace(a, aggregate=keeping(a.aggregate)) if a.aggregate else a for a in registered()]
+    monkeypatch.setattr("toolkit.pipeline.registered", lambda: analyses)
+    params = load_params(write_params(tmp_path, demo_params(demo_small, tmp_path / "out")))
+    work = tmp_path / "work"
+    results = analyse(params, work_dir=work, presave=True)
+    assert len(results.presaved) >= 15 and "presave" in results.timings
+    assert set(returned) == set(results.presaved)
+    for name, frame in returned.items():  # no enrich step changed an aggregate's frame, whenever it ran
+        pd.testing.assert_frame_equal(results.frames[name], frame, check_exact=True)
+    for name, (path, frame_id) in results.presaved.items():
+        assert path == work / "frames" / f"{name}.parquet" and frame_id == id(results.frames[name])
+        results.frames[name].to_parquet(tmp_path / "final.parquet", index=False)  # what save() would write
+        pd.testing.assert_frame_equal(pd.read_parquet(path), pd.read_parquet(tmp_path / "final.parquet"),
+                                      check_exact=True)
+    written = []
+    real = pd.DataFrame.to_parquet
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", lambda self, path, **kw: written.append(path.name)
+                        or real(self, path, **kw))
+    results.save(work)
+    assert not set(written) & {f"{name}.parquet" for name in results.presaved}  # not written twice
+    assert {"contact_plan.parquet", "customers.parquet"} <= set(written)  # enrich steps' frames, the table
+    results.save(tmp_path / "elsewhere")  # another folder: everything written
+    assert {f"{name}.parquet" for name in results.presaved} <= set(written)
+    loaded, elsewhere = RunResults.load(work), RunResults.load(tmp_path / "elsewhere")
+    for name in results.frames:
+        pd.testing.assert_frame_equal(loaded.frames[name], elsewhere.frames[name], check_exact=True)
+
+
+def test_presave_needs_the_work_folder():
+    with pytest.raises(ValueError, match="presave=True needs the work_dir"):
+        analyse(None, presave=True)

@@ -253,14 +253,28 @@ def test_a_degenerate_spend_distribution_is_not_called_converged():
 
 # --- validation and historic value -------------------------------------------------------------------
 
-def test_holdout_comparison_counts_and_means():
-    cal = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "frequency": [0.0, 0.0, 3.0, 9.0],
+@pytest.mark.parametrize("ids", [["a", "b", "c", "d", "zz"], ["40", "7", "300", "5", "12"]])
+def test_holdout_comparison_counts_and_means(ids):
+    a, b, c, d, zz = ids  # texts, and plain numbers (matched as integers)
+    cal = pd.DataFrame({"customer_id": [a, b, c, d], "frequency": [0.0, 0.0, 3.0, 9.0],
                         "recency": [0.0, 0.0, 20.0, 30.0], "T": [30.0, 20.0, 31.0, 32.0]})
-    actual = pd.DataFrame({"customer_id": ["b", "c", "d", "zz"], "purchases": [2, 1, 4, 7]})
+    actual = pd.DataFrame({"customer_id": [zz, d, b, c], "purchases": [7, 4, 2, 1]})
     h = holdout_comparison(cal, actual, PUBLISHED, holdout=26, max_frequency=3)
     assert h["customers"].tolist() == [2, 0, 0, 2]
     assert h["actual"].tolist()[0] == 1.0 and h["actual_total"].tolist() == [2.0, 0.0, 0.0, 5.0]
     assert (h["predicted_total"] >= 0).all()
+
+
+def test_clv_customers_side_by_side_equals_the_join():
+    from toolkit.analyses.clv import _joined
+
+    # As in the run: the summary's ids "string", the predictions' ids the text pandas makes of Python strings.
+    summary = pd.DataFrame({"customer_id": pd.array(["b", "a", "c"], dtype="string"), "frequency": [1.0, 0.0, 2.0]})
+    predictions = pd.DataFrame({"customer_id": np.array(["b", "a", "c"], dtype=object), "clv": [5.0, 1.0, 9.0]})
+    expected = summary.merge(predictions, on="customer_id", how="left")
+    pd.testing.assert_frame_equal(_joined(summary, predictions), expected, check_exact=True)
+    shuffled = predictions.iloc[[2, 0, 1]].reset_index(drop=True)  # not in the summary's order: joined by id
+    pd.testing.assert_frame_equal(_joined(summary, shuffled), expected, check_exact=True)
 
 
 def test_value_by_tenure_hand_computed():

@@ -9,7 +9,7 @@ import ibis
 import pandas as pd
 import pytest
 
-from toolkit.engine import analysis_period, computed_once, customer_summary
+from toolkit.engine import SharedTables, analysis_period, computed_once, customer_summary, shared
 from toolkit.errors import DataError
 
 REF = dt.date(2025, 12, 31)
@@ -116,3 +116,42 @@ def test_computed_once_materialises_on_duckdb_and_cleans_up():
     frame = ibis.memtable({"x": [1, 2]})
     with computed_once(frame) as same:  # an in-memory frame is left as it is
         assert same is frame
+
+
+def test_shared_tables_store_each_expression_once_per_scope():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT range AS x FROM range(10)")
+    t = ibis.duckdb.from_connection(con).table("t")
+    tables = "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_shared_%'"
+    odd = t.filter(t.x % 2 == 1)
+    assert shared(odd) is odd  # no scope: the expression itself
+    with SharedTables(con):
+        first = shared(t.filter(t.x % 2 == 1))
+        con.execute("INSERT INTO t VALUES (11)")  # stored: a later change does not show
+        again = shared(t.filter(t.x % 2 == 1))  # an equal expression built anew: the same table
+        assert again.get_name() == first.get_name()
+        assert again.x.sum().to_pyarrow().as_py() == 25
+        assert shared(t.filter(t.x > 5)).get_name() != first.get_name()
+        assert shared(t) is t  # a stored table already
+        assert con.execute(tables).fetchall() == [(2,)]
+        with computed_once(again) as once:  # computed_once passes a stored table on
+            assert once is again
+        with pytest.raises(RuntimeError, match="already open"):
+            SharedTables(con).open()
+    assert con.execute(tables).fetchall() == [(0,)]
+    assert shared(odd) is odd  # scope closed
+
+
+def test_shared_tables_close_after_the_connection_did():
+    # The run closes DuckDB once the last aggregate is done; closing the scope after that must not fail.
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    t = ibis.duckdb.from_connection(con).table("t")
+    scope = SharedTables(con).open()
+    shared(t.filter(t.x > 0))
+    con.close()
+    scope.close()
+    scope.close()  # idempotent
+    other = duckdb.connect()
+    with SharedTables(other):  # a new scope opens on another connection
+        pass

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from conftest import FEW_CHAPTERS, ROOT, demo_params, only_chapters, write_params
 
+from toolkit import report
 from toolkit.errors import ReportError
 from toolkit.report import clean_output, output_lock, run_report
 
@@ -100,6 +101,38 @@ def test_a_dying_kernel_is_reported_with_memory_and_advice(small_params, tmp_pat
     msg = str(err.value)
     assert "chapter 'pyramid' failed: the notebook's Python kernel died" in msg
     assert "GB" in msg and "ran out of memory" in msg and "klantpiramide customers" in msg
+
+
+def test_a_failing_save_runs_no_chapter_and_stops_the_kernels(small_params, tmp_path, monkeypatch):
+    # The kernels start while the results are saved; when saving fails they run nothing and stop.
+    import threading
+
+    import psutil
+
+    from toolkit.kernels import ChapterKernel
+    from toolkit.pipeline import RunResults
+
+    warmed = threading.Event()
+    real_warm = ChapterKernel.warm
+
+    def warm(self, *args, **kwargs):
+        real_warm(self, *args, **kwargs)
+        warmed.set()
+
+    def save(self, work_dir):
+        assert warmed.wait(120)  # a kernel is up and has imported the chapters' modules
+        raise OSError(28, "No space left on device")
+
+    executed = []
+    monkeypatch.setattr(ChapterKernel, "warm", warm)
+    monkeypatch.setattr(RunResults, "save", save)
+    monkeypatch.setattr(report, "execute_chapter", lambda chapter, *_args: executed.append(chapter))
+    children = {c.pid for c in psutil.Process().children(recursive=True)}
+    with pytest.raises(OSError, match="No space left"):
+        run_report(small_params(), pdf=False)
+    assert executed == []
+    assert {c.pid for c in psutil.Process().children(recursive=True)} <= children  # every kernel stopped
+    assert not list(tmp_path.glob(".out.staging-*")) and not (tmp_path / "out" / "manifest.json").exists()
 
 
 def test_clean_removes_intermediate_data_only(small_params, tmp_path):

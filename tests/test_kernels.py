@@ -111,6 +111,44 @@ def test_one_kernel_runs_notebooks_one_after_the_other_and_clears_between(tmp_pa
     assert three == {**one, "x": 3}  # as in a new kernel
 
 
+def test_a_warmed_kernel_has_the_modules_and_an_empty_namespace(tmp_path):
+    # Every chapter on a warmed kernel sees what the first chapter on a new kernel sees once it imported
+    # the toolkit (the libraries' warning filters included), and no name of the warming.
+    imports = ("import importlib, pkgutil, toolkit.views, toolkit.plots\n"
+               "for p in (toolkit.views, toolkit.plots):\n"
+               "    for m in pkgutil.iter_modules(p.__path__):\n"
+               "        importlib.import_module(f'{p.__name__}.{m.name}')")
+    names = ("import sys\nprint(json.dumps(['toolkit.views.summary' in sys.modules, 'toolkit.plots.core' in "
+             "sys.modules, [n for n in globals() if 'kp' in n or n in ('importlib', 'pkgutil', 'name', 'module')]]))")
+    cold_nb = notebook(tmp_path, "cold", imports, REPORT)
+    seen = notebook(tmp_path, "seen", REPORT, names)
+    with ChapterKernel() as cold:
+        cold.execute(cold_nb, tmp_path / "cold.ipynb", {"x": 1})
+    with ChapterKernel() as kernel:
+        kernel.warm(("json", "toolkit.views", "toolkit.plots"))
+        assert kernel.started == 1 and kernel.notebooks == 0
+        kernel.execute(seen, tmp_path / "warm1.ipynb", {"x": 1})
+        kernel.execute(notebook(tmp_path, "litter", LITTER), tmp_path / "litter.ipynb", {})
+        kernel.execute(seen, tmp_path / "warm2.ipynb", {"x": 1})
+        assert kernel.started == 1  # the warmed kernel ran every notebook
+    for run in ("warm1", "warm2"):
+        cells = nbformat.read(tmp_path / f"{run}.ipynb", as_version=4).cells
+        outputs = [o for c in cells for o in c.get("outputs", [])]
+        assert json.loads(outputs[-1]["text"]) == [True, True, []]
+        got, want = printed(tmp_path / f"{run}.ipynb"), printed(tmp_path / "cold.ipynb")
+        assert {k: got[k] for k in ("x", "leftover", "figures", "filters")} == \
+            {k: want[k] for k in ("x", "leftover", "figures", "filters")}
+
+
+def test_a_kernel_that_fails_to_warm_is_replaced_at_the_first_notebook(tmp_path):
+    with ChapterKernel() as kernel:
+        kernel.warm(("no_such_module_kp",))  # the import fails in the kernel: it is closed, quietly
+        assert kernel.started == 1
+        kernel.execute(notebook(tmp_path, "report", REPORT), tmp_path / "r.ipynb", {"x": 5})
+        assert kernel.started == 2
+    assert printed(tmp_path / "r.ipynb")["x"] == 5
+
+
 def test_notebooks_on_separate_kernels_do_not_share_one(tmp_path):
     src = notebook(tmp_path, "report", REPORT)
     with ChapterKernel() as a, ChapterKernel() as b:

@@ -265,3 +265,48 @@ def test_flows_add_up_and_match_the_definition(rows, granularity, gap):
             by_customer.setdefault(cid, []).append(day)
     for end, n in zip(f["period_end"], f["customers_end"], strict=True):
         assert n == sum(_active(d, end, gap) for d in by_customer.values())
+
+
+def test_a_run_computes_shared_intermediates_once_and_changes_no_result(monkeypatch):
+    # In a run, the analyses read the same customer days, purchase sequences and acquisitions; inside a
+    # SharedTables scope each is stored once. Every result must equal the one computed without the scope.
+    from toolkit import engine
+    from toolkit.clv import rfm_summary, value_by_tenure
+    from toolkit.engine import SharedTables
+    from toolkit.lifecycle import day_amounts, lines_table
+    from toolkit.timing import best_moment, purchase_intervals, seasonality_by_month, seasonality_by_weekday
+
+    frame = CHURN_FIXTURE.assign(sales_channel=["web", "shop"] * 5 + ["web"], order_id=[f"o{i}" for i in range(11)])
+    lines = lines_table(frame)
+    con = lines._find_backend().con
+    kw = {"reference_date": REF, "data_first": FIRST}
+    segments = pd.DataFrame({"customer_id": list("ABCDEF"), "segment": ["x", "y"] * 3})
+
+    def everything() -> list[pd.DataFrame]:
+        return [churn_by_period(lines, **kw), acquisition_by_channel(lines, **kw), cohort_retention(lines, **kw),
+                customer_lifecycle(lines, **kw), value_by_tenure(lines, **kw),
+                purchase_intervals(lines, reference_date=dt.date(2025, 6, 30)),
+                rfm_summary(lines, observation_end=dt.date(2024, 12, 31)),
+                seasonality_by_month(lines, **kw), seasonality_by_weekday(lines, **kw),
+                best_moment(lines, segments, **kw)]
+
+    alone = everything()
+    stored = []
+    real = engine._materialise
+
+    def materialise(backend: object, expr: ibis.Table, prefix: str = "_once") -> str:
+        stored.append(expr.op())
+        return real(backend, expr, prefix)
+
+    monkeypatch.setattr(engine, "_materialise", materialise)
+    shared_tables = "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_shared%'"
+    days = day_amounts(lines).op()  # outside a scope: the expression
+    with SharedTables(con):
+        together = everything()
+        assert stored.count(days) == 1
+        assert len(stored) == len(set(stored))  # nothing computed twice
+        # Customer days, purchase sequence, acquisitions without and with channel, timing's orders.
+        assert con.execute(shared_tables).fetchall() == [(5,)]
+    assert con.execute(shared_tables).fetchall() == [(0,)]
+    for a, b in zip(alone, together, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)

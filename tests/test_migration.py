@@ -188,3 +188,26 @@ def test_given_periods_in_a_run(tmp_path):
     assert s.loc["5", ["layer_earlier", "layer_later"]].astype(str).tolist() == ["new", "inactive"]
     assert {"code": "migration_short_history", "first": "2023-04-01", "previous_first": "2023-01-01"} in \
         results.notes
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_migration_columns_per_customer_equal_a_lookup_by_id(data):
+    # The enrich step matches the customer table to the migration frame by id: against a plain dict lookup.
+    from toolkit.analyses.migration import _texts_at
+    from toolkit.segments import positions_in
+
+    pool = ["1", "2", "30", "400", "b", "05"]
+    state_ids = data.draw(st.lists(st.sampled_from(pool), unique=True, max_size=6))
+    flows = data.draw(st.lists(st.sampled_from([*FLOWS[:4], None]), min_size=len(state_ids), max_size=len(state_ids)))
+    states = pd.DataFrame({"customer_id": pd.array(state_ids, dtype="string"),
+                           "flow": pd.Categorical(flows, categories=FLOWS)})
+    customers = pd.Series(data.draw(st.lists(st.sampled_from([*pool, "77"]), unique=True, max_size=7)),
+                          dtype="string")
+    at = positions_in(customers, states["customer_id"])
+    lookup = dict(zip(state_ids, flows, strict=True))
+    expected = [lookup.get(c) for c in customers]
+    # The column pandas makes of the texts, missing as pd.NA (as the former reindex of a "string" column gave).
+    want = pd.Series(np.array([pd.NA if v is None else v for v in expected], dtype=object))
+    for column in (states["flow"], states["flow"].astype("string")):  # categorical, and plain text
+        pd.testing.assert_series_equal(pd.Series(_texts_at(column, at)), want, check_exact=True)

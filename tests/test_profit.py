@@ -117,6 +117,45 @@ def test_customer_profit_prospects_and_missing_margin():
     assert no_margin["profit"].isna().all() and no_margin["cost_to_serve"].tolist()[:2] == [10.0, 5.0]
 
 
+COST_PARTS = ("gross_sales", "purchase_margin", "returns_margin", "return_cost", "contact_cost", "order_cost",
+              "line_cost")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_customer_profit_matches_each_customer_to_its_own_costs(data):
+    # Against a join by id (the costs frame comes in any order, with customers the table lacks).
+    ids = data.draw(st.lists(st.sampled_from(["7", "12", "300", "4000", "a7", "x", "05", "5"]), min_size=1,
+                             max_size=8, unique=True))
+    n = len(ids)
+    customers = pd.DataFrame({
+        "customer_id": pd.array(ids, dtype="string"),
+        "margin": data.draw(st.lists(st.sampled_from([np.nan, -5.0, 0.0, 3.0, 40.0]), min_size=n, max_size=n)),
+        "first_purchase": pd.to_datetime(data.draw(st.lists(st.sampled_from(["2025-03-01", None]), min_size=n,
+                                                            max_size=n)))})
+    billed = data.draw(st.lists(st.sampled_from([*ids, "999", "zz"]), unique=True, max_size=10))
+    amounts = st.lists(st.sampled_from([0.0, 1.0, 2.5, 10.0]), min_size=len(billed), max_size=len(billed))
+    costs = pd.DataFrame({"customer_id": pd.array(billed, dtype="string"),
+                          **{c: data.draw(amounts) for c in COST_PARTS}})
+    costs["cost_to_serve"] = costs[["return_cost", "contact_cost", "order_cost", "line_cost"]].sum(axis=1)
+    out = customer_profit(customers, costs)
+    joined = customers[["customer_id"]].merge(costs, on="customer_id", how="left")
+    expected_cts = joined["cost_to_serve"].fillna(0.0).where(customers["first_purchase"].notna().to_numpy())
+    assert out["customer_id"].tolist() == ids
+    np.testing.assert_array_equal(out["cost_to_serve"].to_numpy(), expected_cts.to_numpy())
+    np.testing.assert_array_equal(out["profit"].to_numpy(), customers["margin"].to_numpy() - expected_cts.to_numpy())
+    parts = joined[list(COST_PARTS)].fillna(0.0)
+    reasons = unprofitable_reasons(parts, out["profit"].reset_index(drop=True))
+    assert out["profit_reason"].fillna("").tolist() == reasons.tolist()
+
+
+def test_customer_profit_refuses_costs_with_a_customer_twice():
+    customers = pd.DataFrame({"customer_id": ["1"], "margin": [5.0], "first_purchase": pd.to_datetime(["2025-01-01"])})
+    costs = pd.DataFrame({"customer_id": ["1", "1"], "cost_to_serve": [1.0, 2.0]})
+    with pytest.raises(DataError, match="more than once"):
+        customer_profit(customers, costs)
+
+
 def test_whale_curve_and_summary_hand_computed():
     c = pd.DataFrame({"customer_id": list("abcdef"), "revenue": [50.0, 40.0, 30.0, 20.0, 0.0, 0.0],
                       "profit": [40.0, 30.0, -10.0, 5.0, -5.0, 0.0]})

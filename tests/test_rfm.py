@@ -194,7 +194,11 @@ def test_ints_as_objects_keeps_whole_numbers_through_a_numpy_merge():
     f = pd.DataFrame({"s": pd.array([3, None, 5], dtype="Int64"), "x": [1.5, 2.5, 3.5]})
     out = ints_as_objects(f)
     assert out["s"].tolist() == [3, None, 5] and out["x"].tolist() == [1.5, 2.5, 3.5]
+    assert [type(v) for v in out["s"]] == [int, type(None), int]  # Python ints, not NumPy's
     assert f["s"].dtype == "Int64"  # input untouched
+    big = ints_as_objects(pd.DataFrame({"s": pd.array([-(2**63), 2**63 - 1, None], dtype="Int64"),
+                                        "e": pd.array([None, None, None], dtype="Int64")}))
+    assert big["s"].tolist() == [-(2**63), 2**63 - 1, None] and big["e"].tolist() == [None] * 3
 
 
 # --- invariants ---------------------------------------------------------------------------------

@@ -24,8 +24,10 @@ from toolkit.segments import (
     key_figures,
     layer_bounds,
     pareto_curve,
+    positions_in,
     pyramid_layers,
     pyramid_summary,
+    unique_positions_in,
 )
 
 PERIOD = analysis_period(dt.date(2025, 12, 31), 12)
@@ -337,3 +339,27 @@ def test_is_in_agrees_with_pandas_isin(values, members):
     expected = s.isin([m for m in members if m is not None]).fillna(False).to_numpy(dtype=bool) & s.notna().to_numpy()
     for kind in (list, set, lambda m: pd.Index(m, dtype="string"), lambda m: pd.Series(m, dtype="string")):
         assert is_in(s, kind(members)).tolist() == expected.tolist()
+
+
+# --- matching ids ---------------------------------------------------------------------------------
+
+ID_POOL = ["1", "7", "10", "300", "007", "b", "x1", "-4", None]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(ID_POOL), max_size=9), st.lists(st.sampled_from(ID_POOL), max_size=9))
+def test_positions_in_and_unique_positions_in_equal_a_first_match_lookup(values, keys):
+    # Plain numbers go through int64, other texts through a hash on the text: both must answer like a dict.
+    first = {}
+    for i, k in enumerate(keys):
+        if k is not None:
+            first.setdefault(k, i)
+    expected = [-1 if v is None else first.get(v, -1) for v in values]
+    for kind in ("string", object):
+        v, k = pd.Series(values, dtype=kind), pd.Series(keys, dtype=kind)
+        assert positions_in(v, k).tolist() == expected
+        unique = unique_positions_in(v, k)
+        if len(set(keys)) == len(keys):  # None counts as a key
+            assert unique is not None and unique.tolist() == expected
+        else:
+            assert unique is None

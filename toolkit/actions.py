@@ -42,10 +42,11 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from toolkit.columns import held, texts
 from toolkit.csv_files import write_csv
 from toolkit.i18n import TEXTS, t
 from toolkit.params import ActionParams, PriceHintParams
-from toolkit.segments import BUYING_LAYERS, LAYERS, _require
+from toolkit.segments import BUYING_LAYERS, LAYERS, _require, positions_in
 from toolkit.xlsx import Sheet, write_workbook
 
 #: Columns the actions analysis adds to the customer table, in order.
@@ -133,15 +134,18 @@ def customer_actions(customers: pd.DataFrame, *, policy: ActionParams | None = N
         act[(codes == LAYERS.index("inactive")) & valuable] = ACTIONS.index("reactivate")
     policies = [policy.policy(name) for name in names]
     contacts = np.array([p.contacts_per_year for p in policies], dtype=float)[codes]
-    channel = np.array([p.channel for p in policies], dtype=object)[codes]
+    # The channel as a code into the policies' channels, then "phone" and "none".
+    channels = [*(p.channel for p in policies), "phone", "none"]
+    channel = np.arange(len(policies))[codes]
     rescue, let_go = act == ACTIONS.index("rescue"), act == ACTIONS.index("let_go")
-    channel[rescue & ~np.isin(channel, ["account_manager", "phone"])] = "phone"
+    personal = np.array([c in ("account_manager", "phone") for c in channels])
+    channel[rescue & ~personal[channel]] = channels.index("phone")
     contacts[let_go] = 0.0
-    channel[let_go] = "none"
+    channel[let_go] = channels.index("none")
     priority = np.array([_PRIORITY[a] for a in ACTIONS], dtype=np.int64)[act]
-    return pd.DataFrame({"customer_id": customers["customer_id"].to_numpy(),
-                         "action": np.array(ACTIONS, dtype=object)[act], "contacts_per_year": contacts,
-                         "contact_channel": channel, "priority": priority, "at_risk": at_risk}, index=customers.index)
+    return pd.DataFrame({"customer_id": held(customers["customer_id"]), "action": texts(act, ACTIONS),
+                         "contacts_per_year": contacts, "contact_channel": texts(channel, channels),
+                         "priority": priority, "at_risk": at_risk}, index=customers.index)
 
 
 def _codes(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
@@ -151,7 +155,8 @@ def _codes(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
     else:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     where = pd.Index(list(categories)).get_indexer(pd.Index(uniques).astype(object))
-    return np.where(codes >= 0, where[np.maximum(codes, 0)] if len(where) else -1, -1).astype(np.int64)
+    # One lookup per row; the -1 appended is where a missing value's code -1 lands.
+    return np.append(where, -1).astype(np.int64)[codes]
 
 
 def purchase_terms_expr(lines: ibis.Table, *, start: dt.date, end: dt.date, has_channel: bool,
@@ -237,31 +242,34 @@ def price_hints(customers: pd.DataFrame, *, params: PriceHintParams | None = Non
     orders = customers["orders"].astype("int64").to_numpy()
     irregular = (orders <= params.irregular_max_orders) | (customers["revenue_previous"].astype(float).to_numpy() <= 0)
     discount = np.full(n, np.nan)
-    channel = np.full(n, None, dtype=object)
+    moves = np.zeros(n, dtype=bool)  # to the cheapest channel
     if terms is not None and len(terms):
-        keyed = terms.set_index(terms["customer_id"].astype(str))
-        ids = customers["customer_id"].astype(str)
-        discount = keyed["discount"].reindex(ids).astype(float).to_numpy()
-        channel = keyed["main_channel"].reindex(ids).to_numpy(dtype=object)
+        # Each customer's row in terms, found once for both columns (-1: none).
+        rows = positions_in(customers["customer_id"].astype(str), terms["customer_id"].astype(str))
+        found = rows >= 0
+        discount[found] = terms["discount"].astype(float).to_numpy()[rows[found]]
+        if cheapest_channel:  # a known main channel other than the cheapest
+            main = terms["main_channel"]
+            elsewhere = main.notna().to_numpy() & (_codes(main, [cheapest_channel]) != 0)
+            moves[found] = elsewhere[rows[found]] & is_c[found] & (rel[found] < params.cheaper_channel_below)
     a_rows = (abc == 0) & ~np.isnan(discount)
     a_disc = float(np.quantile(discount[a_rows], params.a_discount_quantile)) if a_rows.any() else np.nan
     better = is_c & ~np.isnan(discount) & (discount > a_disc) if not np.isnan(a_disc) else np.zeros(n, dtype=bool)
     steps = np.where(irregular, 1, np.ceil(hi / step - 1e-9)).astype(np.int64)
-    cheaper = np.full(n, None, dtype=object)
-    if cheapest_channel:
-        moves = is_c & (rel < params.cheaper_channel_below) & pd.notna(channel) & (channel != cheapest_channel)
-        cheaper[moves] = cheapest_channel
-    reason = np.where(irregular, "irregular", "regular").astype(object)
-    reason = np.where(better, reason + "+better_than_a", reason)
-    reason = np.where(pd.notna(cheaper), reason + "+cheaper_channel", reason)
-    hint = np.array([f"{_pct(b.min_pct)}-{_pct(b.max_pct)}%" for b in params.bands], dtype=object)[band]
-    out = pd.DataFrame({"customer_id": customers["customer_id"].to_numpy(), "relative_revenue": rel,
-                        "price_hint": pd.array(np.where(is_c, hint, None), dtype="string"),
+    # The reason as a code into its 8 texts (bit 0 regular, 1 better_than_a, 2 cheaper_channel),
+    # not millions of concatenated strings.
+    reasons = [f"{r}{b}{c}" for c in ("", "+cheaper_channel") for b in ("", "+better_than_a")
+               for r in ("irregular", "regular")]
+    reason = (~irregular).astype(np.int64) + 2 * better + 4 * moves
+    hints = [f"{_pct(b.min_pct)}-{_pct(b.max_pct)}%" for b in params.bands]
+    out = pd.DataFrame({"customer_id": held(customers["customer_id"]), "relative_revenue": rel,
+                        "price_hint": texts(np.where(is_c, band, -1), hints, "string"),
                         "price_hint_min": np.where(is_c, lo, np.nan), "price_hint_max": np.where(is_c, hi, np.nan),
                         "price_hint_steps": pd.arrays.IntegerArray(steps, mask=~is_c),
-                        "price_hint_reason": pd.array(np.where(is_c, reason, None), dtype="string"),
+                        "price_hint_reason": texts(np.where(is_c, reason, -1), reasons, "string"),
                         "discount": discount, "a_discount": a_disc,
-                        "cheaper_channel": pd.array(cheaper, dtype="string")}, index=customers.index)
+                        "cheaper_channel": texts(np.where(moves, 0, -1), [cheapest_channel or ""], "string")},
+                       index=customers.index)
     return out
 
 
@@ -315,11 +323,11 @@ def contact_plan(customers: pd.DataFrame) -> pd.DataFrame:
     _require(customers, ["customer_id", "pyramid_layer", "abc_class", "revenue", "action", "contacts_per_year",
                          "contact_channel", "priority"], "contact_plan")
     def column(name: str) -> object:
-        return customers[name].to_numpy() if name in customers else None
+        return held(customers[name]) if name in customers else None
 
     layer_codes = _codes(customers["pyramid_layer"], LAYERS)
-    out = pd.DataFrame({"customer_id": customers["customer_id"].to_numpy(),
-                        "layer": np.array([*LAYERS, None], dtype=object)[layer_codes],
+    # No copy: the sort below copies every column anyway (and shares none with ``customers``).
+    out = pd.DataFrame({"customer_id": column("customer_id"), "layer": texts(layer_codes, LAYERS),
                         "abc_class": column("abc_class"), "rfm_segment": column("rfm_segment"),
                         "action": column("action"),
                         "contacts_per_year": customers["contacts_per_year"].astype(float).to_numpy(),
@@ -330,13 +338,14 @@ def contact_plan(customers: pd.DataFrame) -> pd.DataFrame:
                         "recency_days": (pd.to_numeric(customers["recency_days"]).astype("Int64").to_numpy()
                                          if "recency_days" in customers
                                          else pd.array([None] * len(customers), dtype="Int64")),
-                        "price_hint": column("price_hint"), "cheaper_channel": column("cheaper_channel")})
+                        "price_hint": column("price_hint"), "cheaper_channel": column("cheaper_channel")},
+                       copy=False)
     for target, names in (("churn_probability", CHURN_COLUMNS), ("clv", CLV_COLUMNS)):
         col = first_present(customers, names)
         if col and pd.api.types.is_numeric_dtype(customers[col]):
             out[target] = customers[col].astype(float).to_numpy()
     if NEXT_GROUP_COLUMN in customers:
-        out[NEXT_GROUP_COLUMN] = customers[NEXT_GROUP_COLUMN].to_numpy()
+        out[NEXT_GROUP_COLUMN] = column(NEXT_GROUP_COLUMN)
     # The customer table is in a fixed order (layer, rank, id): it breaks the remaining ties.
     keys = (np.arange(len(out)), -out["revenue"].to_numpy(), layer_codes % (len(LAYERS) + 1),
             out["priority"].to_numpy())

@@ -51,6 +51,7 @@ from toolkit.lifecycle import (
     plus_months,
     purchase_days,
 )
+from toolkit.segments import positions_in
 
 TimeUnit = Literal["D", "W", "M"]
 
@@ -82,7 +83,9 @@ def rfm_summary_expr(lines: ibis.Table, *, observation_end: dt.date, time_unit: 
     """
     if time_unit not in DAYS_PER_UNIT:
         raise DataError(f"time_unit '{time_unit}' is not one of {', '.join(DAYS_PER_UNIT)}.")
-    days = purchase_days(lines.filter(lines.date <= ibis.date(observation_end)))
+    # Filtered after grouping by day (the same days): the day table is shared by the run's analyses.
+    days = purchase_days(lines)
+    days = days.filter(days.date <= ibis.date(observation_end))
     # Day amounts are whole cents: summed as decimals the total is exact, so it does not depend on the
     # order in which a parallel engine adds floats (re-runs must give byte-identical customers.csv).
     cents = days.amount.cast("decimal(18, 2)")
@@ -597,10 +600,12 @@ def holdout_comparison(calibration: pd.DataFrame, actual: pd.DataFrame, fit: BGN
     [[0.0, 1.0, 0.0], [1.0, 0.0, nan], [2.0, 1.0, 1.0]]
     """
     _check_summary(calibration, ("customer_id", "frequency", "recency", "T"), "holdout_comparison")
-    got = actual.set_index(actual["customer_id"].astype("string"))["purchases"]
+    # Positions by hash, not pandas' reindex on text labels (2.4 s at 3.5M customers).
+    at = positions_in(calibration["customer_id"], actual["customer_id"])
+    purchases = np.append(actual["purchases"].to_numpy(dtype=float), 0.0)  # position -1: no purchase
     frame = pd.DataFrame({
         "group": np.minimum(calibration["frequency"].to_numpy(dtype=float), max_frequency).astype(int),
-        "actual": got.reindex(calibration["customer_id"].astype("string")).fillna(0).to_numpy(dtype=float),
+        "actual": np.nan_to_num(purchases[at]),
         "predicted": expected_purchases(fit, calibration, horizon=holdout)})
     g = frame.groupby("group").agg(customers=("actual", "size"), actual_total=("actual", "sum"),
                                    predicted_total=("predicted", "sum"))
@@ -616,7 +621,8 @@ def holdout_comparison(calibration: pd.DataFrame, actual: pd.DataFrame, fit: BGN
 
 def holdout_purchases(lines: ibis.Table, *, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Purchase occasions per customer in ``(start, end]``: ``customer_id, purchases``."""
-    days = purchase_days(lines.filter((lines.date > ibis.date(start)) & (lines.date <= ibis.date(end))))
+    days = purchase_days(lines)
+    days = days.filter((days.date > ibis.date(start)) & (days.date <= ibis.date(end)))
     out = days.group_by("customer_id").aggregate(purchases=days.count()).to_pandas()
     out["customer_id"] = out["customer_id"].astype("string")
     return out

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -276,19 +277,122 @@ def computed_once(expr: ibis.Table) -> Iterator[ibis.Table]:
     ...     once.count().to_pyarrow().as_py(), once.x.sum().to_pyarrow().as_py()
     (2, 7)
     """
+    backend = _materialisable(expr)
+    if backend is None:
+        yield expr
+        return
+    name = _materialise(backend, expr)
+    try:
+        yield backend.table(name)
+    finally:
+        backend.con.execute(f'DROP TABLE IF EXISTS "{name}"').fetchall()
+
+
+def _materialisable(expr: ibis.Table) -> ibis.BaseBackend | None:
+    """The DuckDB backend ``expr`` could be stored on as a table; None when it should stay an expression.
+
+    Not on other engines (the client's), not for in-memory frames, and not for a plain
+    table reference, which is stored already.
+    """
     import ibis.expr.operations as ops
     from ibis.common.exceptions import IbisError
 
     try:
         backend = expr._find_backend()
     except IbisError:  # several or no backends: nothing to materialise on
-        backend = None
-    if getattr(backend, "name", None) != "duckdb" or expr.op().find(ops.InMemoryTable):
-        yield expr
-        return
-    name = f"_once_{uuid.uuid4().hex}"
+        return None
+    if (getattr(backend, "name", None) != "duckdb" or isinstance(expr.op(), ops.DatabaseTable)
+            or expr.op().find(ops.InMemoryTable)):
+        return None
+    return backend
+
+
+def _materialise(backend: ibis.BaseBackend, expr: ibis.Table, prefix: str = "_once") -> str:
+    name = f"{prefix}_{uuid.uuid4().hex}"
     backend.con.execute(f'CREATE TEMP TABLE "{name}" AS {ibis.to_sql(expr, dialect="duckdb")}')
-    try:
-        yield backend.table(name)
-    finally:
-        backend.con.execute(f'DROP TABLE IF EXISTS "{name}"').fetchall()
+    return name
+
+
+#: The open :class:`SharedTables` scopes by ``id`` of their DuckDB connection.
+_SCOPES: dict[int, SharedTables] = {}
+_SCOPES_LOCK = threading.Lock()
+
+
+class SharedTables:
+    """Intermediate tables computed once per run and read by every analysis that needs them.
+
+    While the scope is open, :func:`shared` on an expression over ``con`` stores its result
+    as a temporary table the first time and hands out that table for any equal expression
+    after it (Ibis expressions compare by structure). Several analyses build the same
+    intermediate, customer days say, from the same lines: at 10M lines each rebuild cost
+    about a second. Closing the scope drops the tables.
+
+    Examples
+    --------
+    >>> con = duckdb.connect()
+    >>> _ = con.execute("CREATE TABLE t AS SELECT range AS x FROM range(5)")
+    >>> t = ibis.duckdb.from_connection(con).table("t")
+    >>> with SharedTables(con):
+    ...     a, b = shared(t.filter(t.x > 2)), shared(t.filter(t.x > 2))
+    ...     a.get_name() == b.get_name(), a.x.sum().to_pyarrow().as_py()
+    (True, 7)
+    >>> con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_shared%'").fetchall()
+    [(0,)]
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self._tables: dict[object, str] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> SharedTables:
+        return self.open()
+
+    def open(self) -> SharedTables:
+        """Start the scope (``with`` does it): later :func:`shared` calls on ``con`` store their tables."""
+        with _SCOPES_LOCK:
+            if id(self.con) in _SCOPES:
+                raise RuntimeError("SharedTables: a scope is already open on this connection")
+            _SCOPES[id(self.con)] = self
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Drop the stored tables (when the connection is still open) and end the scope; idempotent."""
+        with _SCOPES_LOCK:
+            if _SCOPES.get(id(self.con)) is self:
+                del _SCOPES[id(self.con)]
+        with self._lock:
+            names, self._tables = list(self._tables.values()), {}
+        for name in names:
+            with contextlib.suppress(duckdb.Error):  # the run may have closed the connection already
+                self.con.execute(f'DROP TABLE IF EXISTS "{name}"').fetchall()
+
+    def _table(self, backend: ibis.BaseBackend, expr: ibis.Table) -> ibis.Table:
+        # One lock for lookup and creation: two threads asking at once compute it once.
+        with self._lock:
+            key = expr.op()
+            if key not in self._tables:
+                self._tables[key] = _materialise(backend, expr, prefix="_shared")
+            return backend.table(self._tables[key])
+
+
+def shared(expr: ibis.Table) -> ibis.Table:
+    """``expr`` as a stored table while a :class:`SharedTables` scope is open on its DuckDB connection.
+
+    Outside such a scope, on other engines and for in-memory frames, ``expr`` itself: the
+    queries that read it then compute it each time, with the same results.
+
+    Examples
+    --------
+    >>> shared(ibis.memtable({"x": [1]})).x.sum().to_pyarrow().as_py()
+    1
+    """
+    backend = _materialisable(expr)
+    if backend is None:
+        return expr
+    with _SCOPES_LOCK:
+        scope = _SCOPES.get(id(backend.con))
+    return expr if scope is None else scope._table(backend, expr)

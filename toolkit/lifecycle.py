@@ -55,7 +55,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from toolkit.engine import computed_once
+from toolkit.engine import computed_once, shared
 from toolkit.errors import DataError, ParamsError
 
 Granularity = Literal["year", "quarter", "month"]
@@ -283,14 +283,16 @@ def reported_periods(reference_date: dt.date, *, data_first: dt.date, months: in
 def day_amounts(lines: ibis.Table) -> ibis.Table:
     """Ibis expression: per customer and calendar day, the net amount and whether it was a purchase.
 
+    In a run it is computed once and shared by every analysis (see :func:`toolkit.engine.shared`).
+
     Returns
     -------
     ibis.Table
         ``customer_id, date, amount`` (net, float), ``purchase`` (bool: at least one line
         that is not negative, so a day with only returns is no purchase).
     """
-    return lines.group_by(["customer_id", "date"]).aggregate(amount=lines.amount.sum().cast("float64"),
-                                                             purchase=(lines.amount >= 0).any())
+    return shared(lines.group_by(["customer_id", "date"]).aggregate(amount=lines.amount.sum().cast("float64"),
+                                                                    purchase=(lines.amount >= 0).any()))
 
 
 def purchase_days(lines: ibis.Table) -> ibis.Table:
@@ -301,14 +303,37 @@ def purchase_days(lines: ibis.Table) -> ibis.Table:
     ibis.Table
         ``customer_id, date, amount`` (the day's net amount, returns on the day netted).
     """
-    days = day_amounts(lines)
-    return days.filter(days.purchase).select("customer_id", "date", "amount")
+    return _purchases(day_amounts(lines))
+
+
+def _purchases(daily: ibis.Table) -> ibis.Table:
+    return daily.filter(daily.purchase).select("customer_id", "date", "amount")
 
 
 def with_neighbours(days: ibis.Table) -> ibis.Table:
     """Purchase days with the customer's previous and next purchase day (``prev_date``, ``next_date``)."""
     w = ibis.window(group_by="customer_id", order_by="date")
     return days.mutate(prev_date=days.date.lag().over(w), next_date=days.date.lead().over(w))
+
+
+def purchase_sequence(lines: ibis.Table, daily: ibis.Table | None = None) -> ibis.Table:
+    """Ibis expression: :func:`purchase_days` with each customer's previous and next purchase day.
+
+    Shared in a run like :func:`day_amounts`. Filtering it on ``date <= d`` gives the
+    sequence of the lines up to ``d``: the neighbours of the days kept are kept too.
+
+    Parameters
+    ----------
+    lines : ibis.Table
+    daily : ibis.Table, optional
+        :func:`day_amounts` of ``lines`` when the caller holds it already.
+
+    Returns
+    -------
+    ibis.Table
+        ``customer_id, date, amount, prev_date, next_date`` (null for the first and last day).
+    """
+    return shared(with_neighbours(_purchases(day_amounts(lines) if daily is None else daily)))
 
 
 def plus_months(dates: ibis.Value, months: int) -> ibis.Value:
@@ -336,7 +361,8 @@ def acquisition(lines: ibis.Table, master: ibis.Table | None = None, *, data_fir
     -------
     ibis.Table
         ``customer_id, first_purchase, last_purchase, new_customer`` (bool: acquired
-        inside the data, see the module notes), ``channel`` (text or null).
+        inside the data, see the module notes), ``channel`` (text or null). Shared in a
+        run like :func:`day_amounts`.
     """
     days = purchase_days(lines)
     first = days.group_by("customer_id").aggregate(first_purchase=days.date.min(), last_purchase=days.date.max())
@@ -356,14 +382,14 @@ def acquisition(lines: ibis.Table, master: ibis.Table | None = None, *, data_fir
     if channel_from == "master" and master is not None and "channel" in master.columns:
         ch = master.select("customer_id", channel=master.channel.cast("string"))
         j = first.left_join(ch, "customer_id")
-        return j.select("customer_id", "first_purchase", "last_purchase", "new_customer", "channel")
+        return shared(j.select("customer_id", "first_purchase", "last_purchase", "new_customer", "channel"))
     if channel_from == "first_purchase":
         pos = lines.filter(lines.amount >= 0)
         j = pos.join(first, [pos.customer_id == first.customer_id, pos.date == first.first_purchase])
         ch = j.group_by(j.customer_id).aggregate(channel=j.sales_channel.cast("string").min())
         j2 = first.left_join(ch, "customer_id")
-        return j2.select("customer_id", "first_purchase", "last_purchase", "new_customer", "channel")
-    return first.mutate(channel=ibis.null().cast("string"))
+        return shared(j2.select("customer_id", "first_purchase", "last_purchase", "new_customer", "channel"))
+    return shared(first.mutate(channel=ibis.null().cast("string")))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,9 +458,10 @@ def churn_by_period(transactions: pd.DataFrame | ibis.Table, *, reference_date: 
     if n_periods == 0:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in FLOW_COLUMNS})
     with contextlib.ExitStack() as stack:
-        # The day totals, purchase days and acquisitions feed six queries: computed once each.
+        # The day totals, purchase days and acquisitions feed six queries: computed once each
+        # (in a run, once for every analysis: then computed_once hands on the shared tables).
         daily = stack.enter_context(computed_once(day_amounts(lines)))
-        days = stack.enter_context(computed_once(with_neighbours(daily.filter(daily.purchase))))
+        days = stack.enter_context(computed_once(purchase_sequence(lines, daily)))
         acq = stack.enter_context(computed_once(acquisition(lines, master, data_first=data_first,
                                                             reference_date=reference_date, gap_months=gap_months)))
         return _flows(lines, daily, days, acq, reference_date=reference_date, months=months, gap_months=gap_months,
@@ -825,7 +852,7 @@ def customer_lifecycle(transactions: pd.DataFrame | ibis.Table, *, reference_dat
     data_first = data_first or data_first_date(lines)
     acq = acquisition(lines, master, data_first=data_first, reference_date=reference_date, gap_months=gap_months,
                       channel_from=channel_source(lines, master))
-    days = with_neighbours(purchase_days(lines))
+    days = purchase_sequence(lines)
     activation = days.prev_date.isnull() | (days.date > plus_months(days.prev_date, gap_months))
     last_act = days.group_by(cid=days.customer_id).aggregate(last_activation=days.date.max(where=activation))
     j = acq.join(last_act, acq.customer_id == last_act.cid)

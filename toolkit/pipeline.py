@@ -20,6 +20,7 @@ import copy
 import dataclasses
 import datetime as dt
 import json
+import math
 import os
 import tempfile
 import threading
@@ -37,7 +38,15 @@ import pandas as pd
 from toolkit import __version__
 from toolkit.analysis import Analysis, AnalysisContext, merge_columns, registered
 from toolkit.backends import open_remote_lines
-from toolkit.engine import Period, analysis_period, customer_summary_expr, date_range_expr, monthly_expr, tidy_summary
+from toolkit.engine import (
+    Period,
+    SharedTables,
+    analysis_period,
+    customer_summary_expr,
+    date_range_expr,
+    monthly_expr,
+    tidy_summary,
+)
 from toolkit.errors import ParamsError
 from toolkit.params import PERSONAL_FIELDS, RunParams, parse_params
 from toolkit.segments import customer_table, is_in, relayer
@@ -92,6 +101,8 @@ class RunResults:
     # Only with include_personal_data: customer_id plus name/e-mail/phone/street, for customers.csv.
     # Kept in memory only: never saved to the work folder, never given to a chapter.
     personal: pd.DataFrame | None = field(default=None, repr=False)
+    # Frames analyse() wrote into its work folder ahead of save(): name -> (file, id of the frame written).
+    presaved: dict[str, tuple[Path, int]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def lang(self) -> str:
@@ -105,7 +116,10 @@ class RunResults:
         self.customers.to_parquet(work / "customers.parquet", index=False)
         self.monthly.to_parquet(work / "monthly.parquet", index=False)
         for name, frame in self.frames.items():
-            frame.to_parquet(work / "frames" / f"{name}.parquet", index=False)
+            path = work / "frames" / f"{name}.parquet"
+            if self.presaved.get(name) == (path, id(frame)) and path.exists():
+                continue  # analyse() wrote this very frame here already
+            frame.to_parquet(path, index=False)
         meta = {
             "toolkit_version": __version__,
             "params": self.params.model_dump(mode="json"),
@@ -382,7 +396,7 @@ def write_customers_file(params: RunParams, out: str | Path, *, work_dir: str | 
 
 
 def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: Progress | None = None,
-            today: dt.date | None = None, with_analyses: bool = True) -> RunResults:
+            today: dt.date | None = None, with_analyses: bool = True, presave: bool = False) -> RunResults:
     """Run the analysis for validated params: read, check, aggregate, segment.
 
     Parameters
@@ -398,6 +412,10 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
     with_analyses : bool, default True
         False computes only the customer table of the pyramid (the ``customers``
         fast path): none of the analyses in :mod:`toolkit.analyses` runs, and ``monthly`` is empty.
+    presave : bool, default False
+        Write the aggregates' frames into ``work_dir/frames`` once the last aggregate is
+        done, while the enrich steps still run; :meth:`RunResults.save` into ``work_dir``
+        then skips them. For a run that saves its results there (the report).
 
     Returns
     -------
@@ -408,6 +426,8 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
     DataError
         When an input has nothing usable in it or a mapped column is missing.
     """
+    if presave and work_dir is None:
+        raise ValueError("analyse: presave=True needs the work_dir the results will be saved to")
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     analyses = registered() if with_analyses else []
@@ -448,7 +468,9 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
                               work_dir=work, master=master_table, local=params.transactions.backend == "file",
                               data_first=first)
         frames: dict[str, pd.DataFrame] = {}
-        with _aggregating(analyses, ctx, frames, timings, con) as ready:
+        presaved: dict[str, tuple[Path, int]] = {}
+        with _aggregating(analyses, ctx, frames, timings, con,
+                          presave=(work / "frames", presaved) if presave else None) as ready:
             t0 = time.perf_counter()
             # A profit pyramid needs the profit column an analysis adds later: rank by margin until then.
             first_basis = "margin" if params.pyramid_basis == "profit" else params.pyramid_basis
@@ -457,7 +479,8 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
             timings["segment"] = time.perf_counter() - t0
             results = RunResults(params=params, period=period, customers=customers, monthly=monthly,
                                  quality=quality, data_first=first, data_last=last, timings=timings,
-                                 customers_not_in_master=int(not_in_master), frames=frames, personal=personal)
+                                 customers_not_in_master=int(not_in_master), frames=frames, personal=personal,
+                                 presaved=presaved)
             for analysis in analyses:
                 if analysis.enrich is not None:
                     ready(analysis)
@@ -474,29 +497,53 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
 
 @contextlib.contextmanager
 def _aggregating(analyses: list[Analysis], ctx: AnalysisContext, frames: dict[str, pd.DataFrame],
-                 timings: dict[str, float], con: duckdb.DuckDBPyConnection,
+                 timings: dict[str, float], con: duckdb.DuckDBPyConnection, *,
+                 presave: tuple[Path, dict[str, tuple[Path, int]]] | None = None,
                  ) -> Iterator[Callable[[Analysis | None], None]]:
     """Run every ``aggregate`` in run order on a background thread; yield ``ready`` to wait on them.
 
     ``ready(a)`` returns once every aggregate up to ``a``'s order has put its frames in
-    ``frames`` (``ready(None)``: all of them), and raises the first failed aggregate's error.
-    Why: the enrich steps are pandas on one core, the aggregates mostly DuckDB, which
-    releases the GIL; side by side the enrich steps use the core DuckDB leaves idle.
+    ``frames`` (``ready(None)``: all of them, and the presaving), and raises the first
+    failed aggregate's error. Why: the enrich steps are pandas on one core, the
+    aggregates mostly DuckDB, which releases the GIL; side by side the enrich steps use
+    the core DuckDB leaves idle. With ``presave`` (a folder and a dict to record in), the
+    aggregates' frames are then written there as Parquet while the last enrich steps run.
     """
+    aggregated: list[str] = []
+
     def run(analysis: Analysis) -> None:
         t0 = time.perf_counter()
         for name, frame in analysis.aggregate(ctx).items():
             if name in frames:
                 raise RuntimeError(f"analysis '{analysis.key}' returns frame '{name}' twice")
             frames[name] = frame
+            aggregated.append(name)
         timings[f"aggregate_{analysis.key}"] = time.perf_counter() - t0
 
+    def write(folder: Path, written: dict[str, tuple[Path, int]]) -> None:
+        # Frames are not changed after their aggregate (tests/test_analysis.py checks it for every analysis).
+        t0 = time.perf_counter()
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in aggregated:
+            frame = frames[name]
+            frame.to_parquet(folder / f"{name}.parquet", index=False)
+            written[name] = (folder / f"{name}.parquet", id(frame))
+        timings["presave"] = time.perf_counter() - t0
+
+    def close() -> None:
+        scope.close()
+        con.close()
+
+    # Intermediates several analyses build from the lines (customer days, acquisitions) are computed once.
+    scope = SharedTables(con).open()
     # One worker: the aggregates run one after another, in run order, on the one connection.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="klantpiramide-aggregate")
     pending = [(a.order, pool.submit(run, a)) for a in analyses if a.aggregate is not None]
     # Then nothing reads the lines any more: closing the connection frees DuckDB's copy of them
     # (about 2 GB at 10M lines) before the heaviest enrich steps (products, actions) run.
-    pending.append((max((a.order for a in analyses), default=0), pool.submit(con.close)))
+    pending.append((max((a.order for a in analyses), default=0), pool.submit(close)))
+    if presave is not None:
+        pending.append((math.inf, pool.submit(write, *presave)))  # no enrich step waits for it
 
     def ready(analysis: Analysis | None) -> None:
         for order, future in pending:
@@ -514,6 +561,7 @@ def _aggregating(analyses: list[Analysis], ctx: AnalysisContext, frames: dict[st
         raise
     finally:
         pool.shutdown(wait=True)
+        scope.close()
 
 
 def _run_notes(customers: pd.DataFrame, period: Period, first: dt.date) -> list[dict[str, Any]]:

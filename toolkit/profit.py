@@ -30,8 +30,9 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from toolkit.errors import DataError
 from toolkit.params import CostToServeParams
-from toolkit.segments import _ranked_positions, _require, id_order, is_in, relayer
+from toolkit.segments import _ranked_positions, _require, id_order, is_in, positions_in, relayer
 
 #: Columns the profitability analysis adds to the customer table, in order.
 PROFIT_COLUMNS = ("cost_to_serve", "profit", "profit_reason")
@@ -298,14 +299,17 @@ def customer_profit(customers: pd.DataFrame, costs: pd.DataFrame, *, low_margin_
     [[0.0, 30.0, <NA>], [12.0, -7.0, 'contacts+orders'], [nan, nan, <NA>]]
     """
     _require(customers, ["customer_id", "margin", "first_purchase"], "customer_profit")
-    ids = customers["customer_id"].astype(str)
-    keyed = costs.set_index(costs["customer_id"].astype(str))
+    if not costs["customer_id"].is_unique:
+        raise DataError("customer_profit: the costs frame has a customer_id more than once; pass one row per "
+                        "customer (the output of cost_to_serve).")
+    # By positions (a hash on the ids), not pandas' reindex on text labels: 2.8 s each at 3.5M customers.
+    at = positions_in(customers["customer_id"], costs["customer_id"])
+    aligned = costs.reset_index(drop=True).reindex(at).reset_index(drop=True)  # position -1: a row of NaN
     prospect = customers["first_purchase"].isna().to_numpy()
-    cts = keyed["cost_to_serve"].reindex(ids).fillna(0.0).to_numpy(float, copy=True)
+    cts = aligned["cost_to_serve"].fillna(0.0).to_numpy(float, copy=True)
     cts[prospect] = np.nan
     margin = customers["margin"].astype(float).to_numpy()
     profit = margin - cts
-    aligned = keyed.reindex(ids).reset_index(drop=True)
     for col in ("gross_sales", "purchase_margin", "returns_margin", "return_cost", "contact_cost", "order_cost",
                 "line_cost"):
         aligned[col] = aligned[col].fillna(0.0) if col in aligned else 0.0

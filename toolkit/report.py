@@ -26,7 +26,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -501,12 +501,6 @@ def output_lock(output: Path) -> Iterator[None]:
         handle.close()
 
 
-def _write_run_exports(results: RunResults, staging: Path) -> list[Path]:
-    """``customers.csv`` and :func:`write_exports` into the staging folder; the exports written."""
-    export_results_customers(results, staging / "customers.csv")
-    return write_exports(results, staging)
-
-
 def write_exports(results: RunResults, folder: Path) -> list[Path]:
     """Write the contact plan and the white-space lists the run computed into ``folder``.
 
@@ -606,17 +600,28 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
     timings: dict[str, float] = {}
     try:
         say("analysing data")
-        results = analyse(params, work_dir=work, progress=lambda m: say("  " + m))
+        results = analyse(params, work_dir=work, progress=lambda m: say("  " + m), presave=True)
         _check_overwrite(output, results.period.end, force)
         shutil.rmtree(work / "duckdb_tmp", ignore_errors=True)
         for f in work.glob("*.utf8.csv"):
             f.unlink()
         # The exports need only the results in memory: write them while the work folder is saved
-        # and the chapters' kernels run (at 10M lines they take longer than the chapters).
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            exports = pool.submit(_write_run_exports, results, staging)
-            results.save(work)
-            chapter_results = _run_chapters(params_file, work, say, selected_chapters(params))
+        # and the chapters' kernels run (at 10M lines they take longer than the chapters). The
+        # kernels start meanwhile as well; their first chapter waits for the saved folder.
+        saved: Future[None] = Future()
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            # customers.csv is DuckDB's work (no GIL), the workbook Python's: side by side.
+            table = pool.submit(export_results_customers, results, staging / "customers.csv")
+            exports = pool.submit(write_exports, results, staging)
+            chapters = pool.submit(_run_chapters, params_file, work, say, selected_chapters(params), saved=saved)
+            try:
+                results.save(work)
+            except BaseException as exc:
+                saved.set_exception(exc)  # no chapter starts; the kernels stop
+                raise
+            saved.set_result(None)
+            chapter_results = chapters.result()
+        table.result()
         exported = exports.result()
         failed = [c for c in chapter_results if c.error]
         if failed and not keep_going:
@@ -690,8 +695,14 @@ def chapter_workers() -> int:
     return min(3, (os.cpu_count() or 1) + 1)
 
 
-def _run_chapters(params_file: Path, work: Path, say: Progress, todo: tuple[Chapter, ...]) -> list[ChapterResult]:
-    """Execute the chapters on :func:`chapter_workers` threads, each with one kernel for all its chapters."""
+def _run_chapters(params_file: Path, work: Path, say: Progress, todo: tuple[Chapter, ...], *,
+                  saved: Future[None] | None = None) -> list[ChapterResult]:
+    """Execute the chapters on :func:`chapter_workers` threads, each with one kernel for all its chapters.
+
+    With ``saved``, the kernels start and import the chapters' modules at once
+    (:meth:`~toolkit.kernels.ChapterKernel.warm`), and the chapters run once ``saved``
+    is done: the work folder they read is written. When it fails, no chapter runs.
+    """
     import threading
 
     from toolkit.kernels import ChapterKernel
@@ -703,6 +714,10 @@ def _run_chapters(params_file: Path, work: Path, say: Progress, todo: tuple[Chap
 
     def worker() -> None:
         with ChapterKernel() as kernel:
+            if saved is not None:
+                kernel.warm()
+                if saved.exception() is not None:
+                    return
             while True:
                 with lock:
                     i, chapter = next(queue, (None, None))

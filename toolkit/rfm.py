@@ -378,6 +378,8 @@ def ints_as_objects(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if isinstance(out[col].dtype, pd.Int64Dtype):
-            values = out[col].to_numpy(dtype=object, na_value=None)
-            out[col] = pd.Series([None if v is None else int(v) for v in values], index=out.index, dtype=object)
+            # NumPy makes Python ints of an int64 array in C (a Python loop took 0.5 s per 3.5M values).
+            values = out[col].to_numpy(dtype=np.int64, na_value=0).astype(object)
+            values[out[col].isna().to_numpy()] = None
+            out[col] = pd.Series(values, index=out.index, dtype=object)
     return out

@@ -70,16 +70,15 @@ def is_in(values: pd.Series | pd.Index, members: object) -> np.ndarray:
 def positions_in(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np.ndarray:
     """For each of ``values``, its position in ``keys`` (texts), or -1 when it is not there.
 
-    ``keys`` should be distinct (the first match counts). A hash lookup in Arrow: pandas'
-    reindex on text labels took 0.4-1 s per column at 3.5M customers.
+    ``keys`` should be distinct (the first match counts); a missing value matches nothing,
+    a missing key is passed over. A hash lookup in Arrow: pandas' reindex on text labels
+    took 0.4-1 s per column at 3.5M customers.
 
     Examples
     --------
-    >>> positions_in(pd.Series(["b", "x", "a", None]), pd.Series(["a", "b"])).tolist()
-    [1, -1, 0, -1]
+    >>> positions_in(pd.Series(["b", "x", "a", None]), pd.Series(["a", None, "b"])).tolist()
+    [2, -1, 0, -1]
     """
-    import pyarrow.compute as pc
-
     # Plain numeric ids (the usual case) on int64: a third of the time of a hash on the texts.
     key_numbers = _whole_numbers(keys)
     value_numbers = _whole_numbers(values) if key_numbers is not None else None
@@ -87,8 +86,48 @@ def positions_in(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np
         index = pd.Index(key_numbers)
         if index.is_unique:
             return index.get_indexer(value_numbers).astype(np.int64)
-    found = pc.index_in(_arrow_text(values), value_set=pc.drop_null(_arrow_text(keys)))
-    return pc.fill_null(found, -1).to_numpy().astype(np.int64, copy=False)
+    return _text_positions(values, keys)
+
+
+def unique_positions_in(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np.ndarray | None:
+    """:func:`positions_in`, or None when a key occurs more than once (a missing key counts as a key).
+
+    One hash answers both questions: counting distinct texts first and then matching took
+    twice as long at 3.5M customers.
+
+    Examples
+    --------
+    >>> unique_positions_in(pd.Series(["b", "x"]), pd.Series(["a", "b"])).tolist()
+    [1, -1]
+    >>> unique_positions_in(pd.Series(["b"]), pd.Series(["7", "b", "7"])) is None
+    True
+    """
+    import pyarrow.compute as pc
+
+    key_numbers = _whole_numbers(keys)
+    if key_numbers is not None:
+        index = pd.Index(key_numbers)
+        if not index.is_unique:
+            return None
+        value_numbers = _whole_numbers(values)
+        if value_numbers is not None:
+            return index.get_indexer(value_numbers).astype(np.int64)
+    elif pc.count_distinct(_arrow_text(keys), mode="all").as_py() != len(keys):
+        return None
+    return _text_positions(values, keys)
+
+
+def _text_positions(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    key_text = _arrow_text(keys)
+    found = pc.fill_null(pc.index_in(_arrow_text(values), value_set=pc.drop_null(key_text)), -1)
+    found = found.to_numpy().astype(np.int64, copy=False)
+    if key_text.null_count:
+        # Positions among the keys that are there, back to positions in ``keys`` itself.
+        present = np.append(np.flatnonzero(pc.is_valid(key_text).to_numpy(zero_copy_only=False)), -1)
+        found = present[found]  # -1 (not found) picks the -1 appended
+    return found
 
 
 def _whole_numbers(ids: pd.Series | pd.Index) -> np.ndarray | None:

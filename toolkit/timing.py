@@ -28,9 +28,16 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from toolkit.engine import Period
+from toolkit.engine import Period, shared
 from toolkit.errors import DataError
-from toolkit.lifecycle import as_tables, data_first_date, lines_table, months_before, purchase_days, reported_periods
+from toolkit.lifecycle import (
+    as_tables,
+    data_first_date,
+    lines_table,
+    months_before,
+    purchase_sequence,
+    reported_periods,
+)
 from toolkit.segments import pyramid_layers
 
 #: Bin edges (days) of the inter-purchase time distribution: 2 weeks, 1, 2, 3, 4, 6, 9, 12, 18, 24 months.
@@ -67,7 +74,7 @@ def _window_lines(transactions: pd.DataFrame | ibis.Table, reference_date: dt.da
 def _orders(lines: ibis.Table) -> ibis.Table:
     """Distinct orders with a positive line: ``customer_id, order_key, date``."""
     pos = lines.filter(lines.amount > 0)
-    return pos.select("customer_id", "order_key", "date").distinct()
+    return shared(pos.select("customer_id", "order_key", "date").distinct())
 
 
 def seasonality_by_month(transactions: pd.DataFrame | ibis.Table, *, reference_date: dt.date,
@@ -315,9 +322,9 @@ def purchase_intervals(transactions: pd.DataFrame | ibis.Table, *, reference_dat
         raise DataError(f"purchase_intervals: min_purchases must be at least 2 (got {min_purchases}) and "
                         f"overdue_factor above 1 (got {overdue_factor}).")
     lines, _ = as_tables(transactions)
-    days = purchase_days(lines.filter(lines.date <= ibis.date(reference_date)))
-    w = ibis.window(group_by="customer_id", order_by="date")
-    gaps = days.mutate(gap=days.date.delta(days.date.lag().over(w), unit="day"))
+    days = purchase_sequence(lines)
+    days = days.filter(days.date <= ibis.date(reference_date))
+    gaps = days.mutate(gap=days.date.delta(days.prev_date, unit="day"))
     per = gaps.group_by("customer_id").aggregate(
         purchase_days=gaps.count(), gaps=gaps.gap.collect(where=gaps.gap.notnull()), last=gaps.date.max())
     per = per.mutate(usual=middle_value(per.gaps.sort())).drop("gaps")

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from toolkit.analyses.profit import contacts_table
 from toolkit.analysis import Analysis, AnalysisContext
+from toolkit.columns import held, texts
 from toolkit.migration import migration_states, window_values_expr
 from toolkit.profit import window_costs
+from toolkit.segments import positions_in
 
 if TYPE_CHECKING:
     from toolkit.engine import Period
@@ -62,11 +65,23 @@ def aggregate(ctx: AnalysisContext) -> dict[str, pd.DataFrame]:
 
 def enrich(results: RunResults) -> pd.DataFrame:
     """``customer_id``, ``migration_from`` and ``migration`` (empty for customers who never bought)."""
-    states = results.frames["migration"].set_index(results.frames["migration"]["customer_id"].astype(str))
-    ids = results.customers["customer_id"].astype(str)
+    states = results.frames["migration"]
+    # By positions (a hash on the ids), not pandas' reindex on text labels: 2.5 s each at 3.5M customers.
+    at = positions_in(results.customers["customer_id"], states["customer_id"])
     return pd.DataFrame({"customer_id": results.customers["customer_id"].to_numpy(),
-                         "migration_from": states["layer_earlier"].astype("string").reindex(ids).to_numpy(),
-                         "migration": states["flow"].astype("string").reindex(ids).to_numpy()})
+                         "migration_from": _texts_at(states["layer_earlier"], at),
+                         "migration": _texts_at(states["flow"], at)})
+
+
+def _texts_at(column: pd.Series, at: np.ndarray) -> object:
+    """The values at positions ``at`` (-1: missing) as the text column pandas makes of them, kept in Arrow."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # Through the few category texts: converting millions of values to text took 0.9 s per column.
+        codes = np.append(column.cat.codes.to_numpy().astype(np.int64), -1)[at]  # position -1: missing
+        if not (codes >= 0).any():
+            return np.full(len(at), pd.NA, dtype=object)  # nothing known: pandas keeps the missing objects
+        return texts(codes, [str(c) for c in column.cat.categories])
+    return held(pd.Series(column.astype("string").array.take(at, allow_fill=True)))
 
 
 ANALYSIS = Analysis(key="migration", order=30, aggregate=aggregate, enrich=enrich, columns=COLUMNS)

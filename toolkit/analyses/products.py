@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from toolkit.analysis import Analysis, AnalysisContext
-from toolkit.products import customer_products, missing_group_expr, product_mix_expr, tidy_mix, white_space
+from toolkit.products import missing_group_expr, product_mix_expr, products_and_white_space, tidy_mix
 
 if TYPE_CHECKING:
     from toolkit.pipeline import RunResults
@@ -47,17 +47,14 @@ def enrich(results: RunResults) -> pd.DataFrame:
                              "product_groups": pd.array([pd.NA] * len(customers), dtype="Int64"),
                              "next_best_group": empty, "next_best_index": float("nan")})
     cfg = results.params.products
-    products = customer_products(mix, customers)
-    ws = white_space(mix, customers, min_lift=cfg.min_lift, max_related=cfg.max_related,
-                    list_size=cfg.whitespace_list_size)
+    # One matching of the mix's ids to the customers for both (each did its own before).
+    products, ws = products_and_white_space(mix, customers, min_lift=cfg.min_lift, max_related=cfg.max_related,
+                                            list_size=cfg.whitespace_list_size)
     results.frames["products_whitespace"] = ws.lists
     results.frames["products_whitespace_summary"] = ws.summary
-    if products["customer_id"].astype("string").array.equals(ws.best["customer_id"].astype("string").array):
-        # Both are in the customer table's order: no need to join millions of ids by text.
-        out = products.assign(next_best_group=ws.best["next_best_group"].array,
-                              next_best_index=ws.best["next_best_index"].to_numpy())
-    else:
-        out = products.merge(ws.best, on="customer_id", how="left", sort=False)
+    # Both are in the customer table's order: side by side, no join of millions of ids by text.
+    out = products.assign(next_best_group=ws.best["next_best_group"].array,
+                          next_best_index=ws.best["next_best_index"].to_numpy())
     out["next_best_index"] = out["next_best_index"].round(1)
     return out[["customer_id", *PRODUCT_COLUMNS]]
 
