@@ -135,6 +135,28 @@ def test_a_failing_save_runs_no_chapter_and_stops_the_kernels(small_params, tmp_
     assert not list(tmp_path.glob(".out.staging-*")) and not (tmp_path / "out" / "manifest.json").exists()
 
 
+def test_a_failing_export_fails_the_run_after_the_report_was_rendered(small_params, tmp_path, monkeypatch):
+    # The report (HTML) is rendered while the exports finish; an export that fails still fails the run,
+    # and nothing of it reaches the output folder.
+    rendered = []
+    real_render = report._write_report
+
+    def render(*args, **kwargs):
+        rendered.append(True)
+        return real_render(*args, **kwargs)
+
+    def export(results, folder):
+        time.sleep(1)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(report, "_write_report", render)
+    monkeypatch.setattr(report, "write_exports", export)
+    with pytest.raises(OSError, match="No space left"):
+        run_report(small_params(), pdf=False)
+    assert rendered == [True]
+    assert not list(tmp_path.glob(".out.staging-*")) and not (tmp_path / "out" / "manifest.json").exists()
+
+
 def test_clean_removes_intermediate_data_only(small_params, tmp_path):
     out = run_report(small_params(), pdf=False)
     assert (out / "work" / "notebooks").is_dir()

@@ -621,9 +621,13 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
                 raise
             saved.set_result(None)
             chapter_results = chapters.result()
+            failed = [c for c in chapter_results if c.error]
+            messages: dict[str, list] = {}
+            if not failed or keep_going:
+                # While the exports finish (at 10M lines they outlast the chapters): the report itself.
+                messages = _write_report(results, chapter_results, staging, work, say, timings, pdf=pdf)
         table.result()
         exported = exports.result()
-        failed = [c for c in chapter_results if c.error]
         if failed and not keep_going:
             kept = output.parent / f".{output.name}.failed"
             shutil.rmtree(kept, ignore_errors=True)
@@ -633,22 +637,6 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
             prev = " The previous report in the output folder is unchanged." if (output / "manifest.json").exists() \
                 else ""
             raise ReportError("\n".join(lines) + prev + " Use --keep-going to write the report without it.")
-        t0 = time.perf_counter()
-        bodies, messages = [], {}
-        for c in chapter_results:
-            body, msgs = ("", []) if c.error else chapter_html(c.notebook)
-            bodies.append((c.chapter, body, c.error))
-            if msgs:
-                messages[c.chapter.key] = msgs
-        html = assemble_html(results, bodies)
-        (staging / "report.html").write_text(html, encoding="utf-8")
-        timings["html"] = time.perf_counter() - t0
-        say(f"report.html written in {timings['html']:.1f} s")
-        if pdf:
-            t0 = time.perf_counter()
-            write_pdf(html, staging / "report.pdf", base_url=work)
-            timings["pdf"] = time.perf_counter() - t0
-            say(f"report.pdf written in {timings['pdf']:.1f} s")
         timings["total"] = time.perf_counter() - t_start
         outputs = {name: staging / name for name in OUTPUT_FILES if name != "manifest.json"}
         outputs |= {str(path.relative_to(staging)): path for path in exported}
@@ -661,6 +649,28 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
         raise
     say(f"done in {time.perf_counter() - t_start:.1f} s: {output}")
     return output
+
+
+def _write_report(results: RunResults, chapter_results: list[ChapterResult], staging: Path, work: Path,
+                  say: Progress, timings: dict[str, float], *, pdf: bool) -> dict[str, list]:
+    """Write ``report.html`` (and ``report.pdf``) into ``staging``; the chapters' messages by chapter key."""
+    t0 = time.perf_counter()
+    bodies, messages = [], {}
+    for c in chapter_results:
+        body, msgs = ("", []) if c.error else chapter_html(c.notebook)
+        bodies.append((c.chapter, body, c.error))
+        if msgs:
+            messages[c.chapter.key] = msgs
+    html = assemble_html(results, bodies)
+    (staging / "report.html").write_text(html, encoding="utf-8")
+    timings["html"] = time.perf_counter() - t0
+    say(f"report.html written in {timings['html']:.1f} s")
+    if pdf:
+        t0 = time.perf_counter()
+        write_pdf(html, staging / "report.pdf", base_url=work)
+        timings["pdf"] = time.perf_counter() - t0
+        say(f"report.pdf written in {timings['pdf']:.1f} s")
+    return messages
 
 
 def selected_chapters(params: RunParams) -> tuple[Chapter, ...]:
