@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -45,6 +46,21 @@ def test_user_mistakes_exit_2_without_traceback(tmp_path, mutate, expected):
     assert expected in proc.stderr
     assert proc.stderr.startswith("error: ")
     assert "Traceback" not in proc.stderr
+
+
+def test_console_exit_keeps_exit_handlers_and_output(tmp_path):
+    """The console script skips the interpreter's final sweep, not the exit handlers or buffered output."""
+    write(tmp_path / "tx.csv", TX_HEADER + GOOD_ROWS)
+    params = write_params(tmp_path, params_dict())
+    marker = tmp_path / "handler-ran"
+    code = ("import atexit, pathlib, sys; from toolkit.cli import console; "
+            f"atexit.register(pathlib.Path({str(marker)!r}).write_text, 'yes'); "
+            f"sys.argv = ['klantpiramide', 'validate', {str(params)!r}]; console()")
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=buffered)
+    assert proc.returncode == 0, proc.stderr
+    assert f"OK: {params} is valid." in proc.stdout  # a pipe: block-buffered until flushed
+    assert marker.read_text() == "yes"
 
 
 def test_empty_data_file_exit_2(tmp_path):

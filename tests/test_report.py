@@ -331,3 +331,24 @@ def test_exports_of_an_earlier_run_do_not_linger(small_params, tmp_path):
     run_report(write_params(tmp_path, data), pdf=False)
     assert not (out / "whitespace").exists() and not (out / "report.pdf").exists()
     assert (out / "contact_plan.csv").is_file()
+
+
+def test_collector_paused_restores_the_collectors_state():
+    import gc
+
+    from toolkit.report import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("a failing PDF")
+    assert gc.isenabled()
+    gc.disable()  # paused by the caller: stays paused
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

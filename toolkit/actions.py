@@ -42,7 +42,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from toolkit.columns import held, texts
+from toolkit.columns import as_categories, held, texts
 from toolkit.csv_files import write_csv
 from toolkit.i18n import TEXTS, t
 from toolkit.params import ActionParams, PriceHintParams
@@ -393,8 +393,8 @@ def plan_overview(frame: pd.DataFrame) -> pd.DataFrame:
     [['top', 'retain', 1, 12.0], ['top', 'rescue', 1, 12.0], ['small', 'serve_efficiently', 1, 2.0]]
     """
     _require(frame, ["layer", "action", "contacts_per_year", "revenue"], "plan_overview")
-    f = pd.DataFrame({"layer": pd.Categorical(frame["layer"].astype(str), categories=LAYERS),
-                      "action": pd.Categorical(frame["action"].astype(str), categories=ACTIONS),
+    f = pd.DataFrame({"layer": as_categories(frame["layer"], LAYERS),
+                      "action": as_categories(frame["action"], ACTIONS),
                       "contacts_per_year": frame["contacts_per_year"].astype(float),
                       "revenue": frame["revenue"].astype(float)})
     g = f.groupby(["layer", "action"], observed=True)

@@ -27,6 +27,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from toolkit.columns import as_categories
 from toolkit.segments import BUYING_LAYERS, LAYERS, _require, id_order, pyramid_layers
 
 #: States in the earlier period, top first; ``new`` = not a customer yet.
@@ -111,7 +112,7 @@ def migration_states(windows: pd.DataFrame, *, basis_earlier: str = "revenue_ear
     >>> s = migration_states(w, shares={"top": 50, "large": 10, "medium_large": 10, "medium_small": 10,
     ...                                 "small": 20})
     >>> # later: 3 buyers, the top holds ceil(50 % x 3) = 2 of them (80, 30); 20 is medium-large
-    >>> s[["layer_earlier", "layer_later", "flow"]].values.tolist()
+    >>> s[["layer_earlier", "layer_later", "flow"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
     [['top', 'medium_large', 'down'], ['large', 'top', 'up'], ['inactive', 'inactive', 'still_inactive'],
      ['new', 'top', 'new']]
     """
@@ -162,9 +163,8 @@ def migration_matrix(states: pd.DataFrame) -> pd.DataFrame:
     [['top', 1, 2.0], ['inactive', 1, -5.0]]
     """
     _require(states, ["layer_earlier", "layer_later", "revenue_earlier", "revenue_later"], "migration_matrix")
-    frame = pd.DataFrame({"layer_earlier": pd.Categorical(states["layer_earlier"].astype(str),
-                                                          categories=EARLIER_STATES),
-                          "layer_later": pd.Categorical(states["layer_later"].astype(str), categories=LATER_STATES),
+    frame = pd.DataFrame({"layer_earlier": as_categories(states["layer_earlier"], EARLIER_STATES),
+                          "layer_later": as_categories(states["layer_later"], LATER_STATES),
                           "revenue_earlier": states["revenue_earlier"].astype(float),
                           "revenue_later": states["revenue_later"].astype(float)})
     g = frame.groupby(["layer_earlier", "layer_later"], observed=False)
@@ -195,7 +195,7 @@ def flow_summary(states: pd.DataFrame) -> pd.DataFrame:
     [20.0, 7.0, -5.0]
     """
     _require(states, ["flow", "revenue_earlier", "revenue_later"], "flow_summary")
-    frame = pd.DataFrame({"flow": pd.Categorical(states["flow"].astype(str), categories=FLOWS),
+    frame = pd.DataFrame({"flow": as_categories(states["flow"], FLOWS),
                           "revenue_earlier": states["revenue_earlier"].astype(float),
                           "revenue_later": states["revenue_later"].astype(float)})
     g = frame.groupby("flow", observed=False)

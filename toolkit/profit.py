@@ -30,6 +30,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from toolkit.columns import as_categories
 from toolkit.errors import DataError
 from toolkit.params import CostToServeParams
 from toolkit.segments import _ranked_positions, _require, id_order, is_in, positions_in, relayer
@@ -418,7 +419,7 @@ def profit_by_layer(customers: pd.DataFrame, *, layers: Sequence[str], layer_col
     _require(customers, [layer_col, "revenue", "margin", "cost_to_serve", "profit"], "profit_by_layer")
     frame = customers[[layer_col, "revenue", "margin", "cost_to_serve", "profit"]].copy()
     frame["unprofitable"] = (frame["profit"].astype(float) < 0).astype("int64")
-    frame[layer_col] = pd.Categorical(frame[layer_col].astype(str), categories=list(layers))
+    frame[layer_col] = as_categories(frame[layer_col], list(layers))
     g = frame.groupby(layer_col, observed=False)
     out = pd.DataFrame({"customers": g.size(), "revenue": g["revenue"].sum(), "margin": g["margin"].sum(min_count=1),
                         "cost_to_serve": g["cost_to_serve"].sum(), "profit": g["profit"].sum(min_count=1),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import importlib.metadata
 import json
 import os
@@ -294,7 +295,26 @@ def render_document(html: str, base_url: Path) -> "weasyprint.Document":  # noqa
 
 def write_pdf(html: str, path: Path, base_url: Path) -> None:
     """Print the report HTML to an A4 PDF with WeasyPrint."""
-    render_document(html, base_url).write_pdf(str(path))
+    with collector_paused():
+        render_document(html, base_url).write_pdf(str(path))
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block; its state is restored after.
+
+    WeasyPrint builds some hundred thousand objects that live until the PDF is written.
+    Each time they grow by a quarter, the collector walks every object of the process:
+    the demo's PDF cost 19 s of CPU with it, 12 s without, and the same bytes. Cycles
+    left behind are collected by the next collection after the block.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------------------------------------

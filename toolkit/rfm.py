@@ -43,6 +43,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from toolkit.columns import as_categories
 from toolkit.params import RfmSegment
 from toolkit.segments import BUYING_LAYERS, _require
 
@@ -251,7 +252,7 @@ def rfm_segment_summary(customers: pd.DataFrame, *, segments: Sequence[str]) -> 
              "rfm_segment_summary")
     scored = customers[customers["r_score"].notna()]
     names = list(segments) + ([UNMATCHED_SEGMENT] if (scored["rfm_segment"] == UNMATCHED_SEGMENT).any() else [])
-    frame = pd.DataFrame({"segment": pd.Categorical(scored["rfm_segment"].astype(str), categories=names),
+    frame = pd.DataFrame({"segment": as_categories(scored["rfm_segment"], names),
                           "revenue": scored["revenue"].astype(float),
                           "recency_days": scored["recency_days"].astype(float),
                           "frequency": scored["frequency"].astype(float),
@@ -349,7 +350,7 @@ def value_frequency_matrix(customers: pd.DataFrame, *, frequency_classes: Sequen
     buying = customers[customers["revenue"].astype(float) > 0]
     cls = np.searchsorted(np.asarray(frequency_classes), buying[frequency_col].astype("int64").to_numpy(),
                           side="right") - 1
-    frame = pd.DataFrame({"layer": pd.Categorical(buying[layer_col].astype(str), categories=BUYING_LAYERS),
+    frame = pd.DataFrame({"layer": as_categories(buying[layer_col], BUYING_LAYERS),
                           "frequency_class": pd.Categorical.from_codes(np.maximum(cls, 0), categories=labels),
                           "revenue": buying["revenue"].astype(float).to_numpy()})
     g = frame.groupby(["layer", "frequency_class"], observed=False)["revenue"]

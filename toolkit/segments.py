@@ -587,7 +587,8 @@ def abc_summary(customers: pd.DataFrame, *, class_col: str = "abc_class") -> pd.
         (shares of customers with a class, 0-1).
     """
     _require(customers, [class_col, "revenue"], "abc_summary")
-    classed = customers[customers[class_col].notna()]
+    # Only the two columns it reads: selecting rows of the whole customer table copies every column.
+    classed = customers.loc[customers[class_col].notna(), [class_col, "revenue"]]
     g = classed.groupby(pd.Categorical(classed[class_col], categories=ABC_CLASSES), observed=False)
     out = pd.DataFrame({"customers": g.size(), "revenue": g["revenue"].sum()}).reindex(list(ABC_CLASSES))
     out["customers"] = out["customers"].fillna(0).astype("int64")

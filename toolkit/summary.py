@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,10 +66,15 @@ def _has(customers: pd.DataFrame, column: str) -> bool:
     return column in customers and customers[column].notna().any()
 
 
-def concentration_findings(customers: pd.DataFrame) -> list[dict]:
-    """The top 20 %'s share of revenue and the top + large layers' share (Pareto and pyramid)."""
-    figures = key_figures(customers).set_index("key")["value"]
-    layers = pyramid_summary(customers).set_index("layer")
+def concentration_findings(customers: pd.DataFrame, *, figures: pd.DataFrame | None = None,
+                           layers: pd.DataFrame | None = None) -> list[dict]:
+    """The top 20 %'s share of revenue and the top + large layers' share (Pareto and pyramid).
+
+    ``figures`` and ``layers``, when given, are the :func:`toolkit.segments.key_figures` and
+    :func:`toolkit.segments.pyramid_summary` of ``customers`` (computed once for several uses).
+    """
+    figures = (key_figures(customers) if figures is None else figures).set_index("key")["value"]
+    layers = (pyramid_summary(customers) if layers is None else layers).set_index("layer")
     out = []
     if figures["buying_customers"] > 0 and np.isfinite(figures["top20_revenue_share"]):
         out.append(_row("concentration", share=figures["top20_revenue_share"], count=figures["top20_customers"],
@@ -83,7 +89,8 @@ def whale_finding(customers: pd.DataFrame) -> list[dict]:
     """Peak of the whale curve as a share of total profit, and what the customers beyond it destroy."""
     if not _has(customers, "profit"):
         return []
-    s = whale_summary(customers)
+    # Only the columns it reads: selecting the served rows of the whole table copied all its columns.
+    s = whale_summary(customers[[c for c in ("profit", "revenue") if c in customers.columns]])
     if s["customers"] == 0 or s["beyond_peak"] == 0:
         return []
     return [_row("whale", share=s["peak_share"], amount=s["destroyed"], count=s["beyond_peak"],
@@ -118,12 +125,29 @@ def at_risk_finding(customers: pd.DataFrame) -> list[dict]:
     """Valuable customers (top to medium-large) at high churn risk, and their revenue."""
     if not _has(customers, "churn_risk"):
         return []
-    valuable = customers["pyramid_layer"].astype(str).isin(VALUABLE_LAYERS)
-    risky = valuable & (customers["churn_risk"].astype(str) == "high")
+    valuable = _text_in(customers["pyramid_layer"], VALUABLE_LAYERS)
+    risky = valuable & _text_in(customers["churn_risk"], ("high",))
     if not risky.any():
         return []
     return [_row("at_risk", count=int(risky.sum()), amount=float(customers.loc[risky, "revenue"].sum()),
                  share=risky.sum() / valuable.sum())]
+
+
+def _text_in(values: pd.Series, texts: Sequence[str]) -> pd.Series:
+    """``values.astype(str).isin(texts)``; for a categorical column from its codes (no text per row).
+
+    Examples
+    --------
+    >>> s = pd.Series(pd.Categorical(["top", None, "small", "top"], categories=["top", "small"]))
+    >>> _text_in(s, ["top"]).tolist()
+    [True, False, False, True]
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        wanted = values.cat.categories.astype(str).isin(texts)
+        codes = values.cat.codes.to_numpy()
+        # Code -1 (missing) picks the appended False: a missing value is never one of the texts.
+        return pd.Series(np.append(wanted, False)[codes], index=values.index)
+    return values.astype(str).isin(texts)
 
 
 def white_spot_finding(customers: pd.DataFrame, regions: pd.DataFrame | None, *, level: str = "pc4",
@@ -155,9 +179,10 @@ def cross_sell_finding(whitespace: pd.DataFrame | None) -> list[dict]:
                  amount=best["opportunity"])]
 
 
-def upgrade_finding(customers: pd.DataFrame, *, percent: float = 2.0, include_inactive: bool = True) -> list[dict]:
-    """What moving ``percent`` % of each layer one layer up would add to revenue."""
-    layers = pyramid_summary(customers)
+def upgrade_finding(customers: pd.DataFrame, *, percent: float = 2.0, include_inactive: bool = True,
+                    layers: pd.DataFrame | None = None) -> list[dict]:
+    """What moving ``percent`` % of each layer one layer up would add to revenue (``layers``: as above)."""
+    layers = pyramid_summary(customers) if layers is None else layers
     table = upgrade_scenario(layers, percent=percent, include_inactive=include_inactive)
     gain, revenue = float(np.nansum(table["gain"])), float(layers["revenue"].sum())
     if not gain > 0 or not revenue > 0:
@@ -165,12 +190,17 @@ def upgrade_finding(customers: pd.DataFrame, *, percent: float = 2.0, include_in
     return [_row("upgrade", value=percent, amount=gain, share=gain / revenue, count=int(table["movers"].sum()))]
 
 
-def summary_findings(results: RunResults) -> pd.DataFrame:
+def summary_findings(results: RunResults, *, figures: pd.DataFrame | None = None,
+                     layers: pd.DataFrame | None = None) -> pd.DataFrame:
     """The executive summary's findings, most important first.
 
     Parameters
     ----------
     results : RunResults
+    figures, layers : DataFrame, optional
+        :func:`toolkit.segments.key_figures` and :func:`toolkit.segments.pyramid_summary`
+        of ``results.customers`` when the caller has them already (each takes a second or
+        more at millions of customers); computed here otherwise.
 
     Returns
     -------
@@ -198,7 +228,8 @@ def summary_findings(results: RunResults) -> pd.DataFrame:
     c = results.customers
     frames = results.frames
     p = results.params
-    rows = concentration_findings(c)
+    layers = pyramid_summary(c) if layers is None else layers
+    rows = concentration_findings(c, figures=figures, layers=layers)
     rows += whale_finding(c)
     rows += churn_finding(frames.get("lifecycle_flow"))
     rows += best_channel_finding(frames.get("lifecycle_channels"))
@@ -206,7 +237,7 @@ def summary_findings(results: RunResults) -> pd.DataFrame:
     rows += white_spot_finding(c, frames.get("geo_regions"), level=p.geo.level, target=p.geo.target_penetration)
     rows += cross_sell_finding(frames.get("products_whitespace_summary"))
     m = p.migration
-    rows += upgrade_finding(c, percent=m.upgrade_percent, include_inactive=m.upgrade_include_inactive)
+    rows += upgrade_finding(c, percent=m.upgrade_percent, include_inactive=m.upgrade_include_inactive, layers=layers)
     order = {k: i for i, k in enumerate(FINDINGS)}
     out = pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
     return out.sort_values("finding", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)

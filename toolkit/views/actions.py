@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.actions import ACTIONS, CHURN_COLUMNS, LAYER_STRATEGY, cheapest, first_present
+from toolkit.columns import as_categories
 from toolkit.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, t
 from toolkit.segments import LAYERS
 from toolkit.views.core import Detail, bullets, heading, paragraph, table_html
@@ -59,7 +60,7 @@ def actions_section(run: RunResults) -> str:
     """Heading, the rules, the table per action (customers, priority, contacts, revenue) and the workload."""
     lang = run.lang
     c = run.customers
-    frame = pd.DataFrame({"action": pd.Categorical(c["action"].astype(str), categories=ACTIONS),
+    frame = pd.DataFrame({"action": as_categories(c["action"], ACTIONS),
                           "contacts": c["contacts_per_year"].astype(float), "revenue": c["revenue"].astype(float),
                           "priority": c["priority"].astype(float)})
     g = frame.groupby("action", observed=False)

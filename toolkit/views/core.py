@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from toolkit.i18n import esc
 
@@ -24,8 +24,11 @@ from toolkit.i18n import esc
 LONG_TABLE_ROWS = 30
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+T = TypeVar("T")
 
 
 
@@ -137,3 +140,51 @@ def figure_html(fig: Figure | Axes, caption: str) -> str:
 def note_box(text: str) -> str:
     """A highlighted box for a short 'how to read this' or a warning."""
     return f'<div class="kp-note">{esc(text)}</div>'
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared computations of one chapter
+
+
+def run_cached(run: object, name: str, compute: Callable[..., T], *args: object) -> T:
+    """``compute(*args)``, computed once per run object for the very same ``args``.
+
+    A chapter's views often need the same aggregate of the customer table (key figures,
+    the migration flows): at millions of customers each costs a second or more. The
+    result is kept on ``run`` itself, so it goes with it: every chapter opens its own
+    (shallow) copy of the run, which starts without results. A result is used again
+    only while every argument is the very same object (``is``); views treat the run's
+    frames as read-only. A DataFrame comes back as a shallow copy, so a caller changing
+    it (copy-on-write) never changes what the next caller gets; so does a Series.
+
+    Examples
+    --------
+    >>> class Run: pass
+    >>> run, calls = Run(), []
+    >>> def total(xs):
+    ...     calls.append(1)
+    ...     return sum(xs)
+    >>> xs = [1, 2]
+    >>> run_cached(run, "total", total, xs), run_cached(run, "total", total, xs), len(calls)
+    (3, 3, 1)
+    >>> run_cached(run, "total", total, [1, 2]), len(calls)  # another list: computed again
+    (3, 2)
+    """
+    import pandas as pd
+
+    store = vars(run).setdefault("_view_cache", {})
+    hit = store.get(name)
+    if hit is None or len(hit[0]) != len(args) or any(a is not b for a, b in zip(hit[0], args, strict=True)):
+        hit = store[name] = (args, compute(*args))
+    value = hit[1]
+    return value.copy(deep=False) if isinstance(value, pd.DataFrame | pd.Series) else value
+
+
+def only_columns(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with only those of ``columns`` it has (no copy of the data).
+
+    Selecting rows of the whole customer table copies all its ~60 columns (text ones
+    are slow to copy); a function that reads a few of them gets only those, and
+    computes the very same result.
+    """
+    return frame[[c for c in columns if c in frame.columns]]

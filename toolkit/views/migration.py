@@ -11,7 +11,7 @@ import pandas as pd
 from toolkit.i18n import fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, t
 from toolkit.migration import EARLIER_STATES, LATER_STATES, flow_summary, migration_matrix, upgrade_scenario
 from toolkit.segments import pyramid_summary
-from toolkit.views.core import Detail, bullets, figure_html, heading, paragraph, table_html
+from toolkit.views.core import Detail, bullets, figure_html, heading, paragraph, run_cached, table_html
 from toolkit.views.rfm import notes_html
 
 if TYPE_CHECKING:
@@ -116,14 +116,14 @@ def _flows(run: RunResults, states: pd.DataFrame, earlier: str, later: str) -> s
     ax = plot_migration_flows(matrix, lang=lang, later_label=later)
     return (heading(t("migration.flows", lang))
             + figure_html(ax, t("migration.flows_caption", lang, earlier=earlier, later=later))
-            + findings(run, flow_summary(states), matrix) + matrix_table(run, matrix))
+            + findings(run, run_cached(run, "flow_summary", flow_summary, states), matrix) + matrix_table(run, matrix))
 
 
 def _bridge(run: RunResults, states: pd.DataFrame, earlier: str, later: str) -> str:
     from toolkit.plots.migration import plot_revenue_bridge
 
     lang = run.lang
-    flows = flow_summary(states)
+    flows = run_cached(run, "flow_summary", flow_summary, states)
     before, after = flows["revenue_earlier"].sum(), flows["revenue_later"].sum()
     rows = [[t(f"flow.{r['flow']}", lang), fmt_int(r["customers"], lang), fmt_money(r["revenue_earlier"], lang),
              fmt_money(r["revenue_later"], lang), fmt_money(r["effect"], lang)] for _, r in flows.iterrows()]

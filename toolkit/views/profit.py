@@ -6,15 +6,27 @@ intro then says what to map), so the chapter notebook stays a list of calls.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from toolkit.columns import as_categories
 from toolkit.i18n import fmt_int, fmt_money, fmt_pct, t
 from toolkit.profit import cost_components, profit_by_layer, reason_summary, whale_curve, whale_summary
 from toolkit.segments import BUYING_LAYERS, pyramid_layers
-from toolkit.views.core import Detail, Subtotal, bullets, figure_html, heading, note_box, paragraph, table_html
+from toolkit.views.core import (
+    Detail,
+    Subtotal,
+    bullets,
+    figure_html,
+    heading,
+    note_box,
+    only_columns,
+    paragraph,
+    table_html,
+)
 from toolkit.views.rfm import notes_html
 
 if TYPE_CHECKING:
@@ -29,8 +41,14 @@ def has_profit(run: RunResults) -> bool:
     return "profit" in run.customers and run.customers["profit"].notna().any()
 
 
-def _profit_customers(run: RunResults) -> pd.DataFrame:
-    return run.customers[run.customers["profit"].notna()]
+#: The customer columns this chapter reads.
+PROFIT_VIEW_COLUMNS = ("customer_id", "pyramid_layer", "revenue", "margin", "cost_to_serve", "profit", "profit_reason")
+
+
+def _profit_customers(run: RunResults, columns: Sequence[str] = PROFIT_VIEW_COLUMNS) -> pd.DataFrame:
+    """Customers with a known profit: only ``columns`` (selecting rows of all ~60 columns took seconds)."""
+    c = only_columns(run.customers, columns)
+    return c[c["profit"].notna()]
 
 
 def profit_intro(run: RunResults) -> str:
@@ -57,7 +75,7 @@ def costs_section(run: RunResults) -> str:
     if not has_profit(run):
         return ""
     lang = run.lang
-    customers = _profit_customers(run)
+    customers = _profit_customers(run, ("margin", "cost_to_serve", "profit"))
     margin, cost = float(customers["margin"].sum()), float(customers["cost_to_serve"].sum())
     summary = paragraph(t("profit.summary", lang, margin=fmt_money(margin, lang), cost=fmt_money(cost, lang),
                           cost_share=fmt_pct(cost / margin if margin > 0 else np.nan, lang),
@@ -96,7 +114,7 @@ def whale_section(run: RunResults) -> str:
     if not has_profit(run):
         return ""
     lang = run.lang
-    customers = _profit_customers(run)
+    customers = _profit_customers(run, ("customer_id", "revenue", "profit"))
     s = whale_summary(customers)
     if s["customers"] == 0:
         return ""
@@ -125,7 +143,8 @@ def layers_section(run: RunResults) -> str:
         return ""
     lang = run.lang
     layers = [*BUYING_LAYERS, "inactive"]
-    table = profit_by_layer(_profit_customers(run), layers=layers)
+    table = profit_by_layer(_profit_customers(run, ("pyramid_layer", "revenue", "margin", "cost_to_serve", "profit")),
+                            layers=layers)
 
     def row(label: str, r: pd.Series) -> list[str]:
         return [label, fmt_int(r["customers"], lang), fmt_money(r["revenue"], lang), fmt_money(r["margin"], lang),
@@ -191,10 +210,11 @@ def pyramid_section(run: RunResults) -> str:
     if run.params.pyramid_basis == "profit":
         return head + paragraph(t("profit.pyramid_is_profit", lang))
     basis = t(f"basis.{run.params.pyramid_basis}", lang)
-    buyers = run.customers[run.customers["revenue"] > 0]
+    c = only_columns(run.customers, ["customer_id", "revenue", "first_purchase", "profit", "pyramid_layer"])
+    buyers = c[c["revenue"] > 0]
     by_profit = pyramid_layers(buyers, basis="profit", shares=run.params.pyramid_shares)["pyramid_layer"]
-    cross = pd.crosstab(pd.Categorical(buyers["pyramid_layer"].astype(str), categories=BUYING_LAYERS),
-                        pd.Categorical(by_profit.astype(str), categories=BUYING_LAYERS), dropna=False)
+    cross = pd.crosstab(as_categories(buyers["pyramid_layer"], BUYING_LAYERS),
+                        as_categories(by_profit, BUYING_LAYERS), dropna=False)
     cross = cross.reindex(index=list(BUYING_LAYERS), columns=list(BUYING_LAYERS), fill_value=0)
     top = cross.loc["top"].sum()
     stay = cross.loc["top", "top"] / top if top else np.nan

@@ -14,7 +14,7 @@ import pandas as pd
 from toolkit.i18n import fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, t
 from toolkit.rfm import rfm_score_ranges, rfm_segment_summary, value_frequency_matrix
 from toolkit.segments import positions_in
-from toolkit.views.core import Detail, bullets, figure_html, heading, paragraph, table_html
+from toolkit.views.core import Detail, bullets, figure_html, heading, only_columns, paragraph, table_html
 
 if TYPE_CHECKING:
     from toolkit.pipeline import RunResults
@@ -33,7 +33,8 @@ def segment_label(run: RunResults, name: str) -> str:
 
 def segment_summary(run: RunResults) -> pd.DataFrame:
     """:func:`toolkit.rfm.rfm_segment_summary` of the run, in the order of the segment table."""
-    return rfm_segment_summary(run.customers, segments=[s.name for s in run.params.rfm.segment_table()])
+    c = only_columns(run.customers, ["rfm_segment", "revenue", "r_score", "recency_days", "frequency", "monetary"])
+    return rfm_segment_summary(c, segments=[s.name for s in run.params.rfm.segment_table()])
 
 
 def _buyers(run: RunResults) -> int:
@@ -104,7 +105,8 @@ def findings(run: RunResults, summary: pd.DataFrame) -> str:
         items.append(t("rfm.finding_risk", lang, n=fmt_int(by.loc[risk, "customers"].sum(), lang),
                        labels=", ".join(segment_label(run, s) for s in risk),
                        revenue=fmt_money(by.loc[risk, "revenue"].sum(), lang)))
-    scored = run.customers[run.customers["r_score"].notna()]
+    c = only_columns(run.customers, ["r_score", "frequency"])
+    scored = c[c["r_score"].notna()]
     if len(scored):
         once = (scored["frequency"].astype(float) == 1).mean()
         items.append(t("rfm.finding_once", lang, share=fmt_pct(once, lang)))
@@ -127,7 +129,8 @@ def segments_section(run: RunResults) -> str:
 def score_table(run: RunResults) -> str:
     """Per score: the range of days, orders and revenue it stands for, and its customers."""
     lang = run.lang
-    ranges = rfm_score_ranges(run.customers, scores=run.params.rfm.scores)
+    c = only_columns(run.customers, ["recency_days", "frequency", "monetary", "r_score", "f_score", "m_score"])
+    ranges = rfm_score_ranges(c, scores=run.params.rfm.scores)
 
     def span(lo: float, hi: float, n: int, money: bool = False) -> str:
         if n == 0:
@@ -157,7 +160,8 @@ def value_frequency_section(run: RunResults) -> str:
 
     if _buyers(run) == 0:
         return ""
-    matrix = value_frequency_matrix(run.customers, frequency_classes=run.params.rfm.frequency_classes)
+    matrix = value_frequency_matrix(only_columns(run.customers, ["pyramid_layer", "orders", "revenue"]),
+                                    frequency_classes=run.params.rfm.frequency_classes)
     ax = plot_value_frequency(matrix, lang=run.lang)
     return (heading(t("rfm.vf", run.lang)) + paragraph(t("rfm.vf_intro", run.lang))
             + figure_html(ax, t("rfm.vf_caption", run.lang)))
