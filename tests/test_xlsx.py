@@ -52,6 +52,36 @@ def test_values_styles_and_layout_read_back(tmp_path):
     assert ws.column_dimensions["B"].width == len(str(0.1 + 0.2)) + 3  # the longest value's text
 
 
+def test_empty_cells_keep_their_columns(tmp_path):
+    # cells carry no r="A1" reference, so an empty cell before a filled one must hold its place
+    f = pd.DataFrame({
+        "t": pd.array([None, "a", "b", None, None, "f", None], dtype="str"),
+        "x": [np.nan, np.nan, 2.5, 3.0, np.nan, np.inf, np.nan],
+        "b": pd.array([True, None, None, False, None, None, None], dtype="boolean"),
+        "o": pd.array([None, "o&<1>", None, None, None, None, None], dtype="object"),
+        "n": pd.array([5, 6, None, None, None, None, None], dtype="Int64"),
+    })
+    expected = [["t", "x", "b", "o", "n"],
+                [None, None, True, None, 5],  # empty first cells
+                ["a", None, None, "o&<1>", 6],  # empty cells in the middle
+                ["b", 2.5, None, None, None],  # empty cells at the end
+                [None, 3.0, False, None, None],
+                [None, None, None, None, None],  # an empty row
+                ["f", None, None, None, None],  # only the first cell
+                [None, None, None, None, None]]
+    path = write_workbook(tmp_path / "e.xlsx", [Sheet("E", f, {"x": "0.00"})])
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert " r=" not in xml.replace('<row r="', "") and xml.count("<row ") == 8
+    for read_only in (False, True):
+        ws = openpyxl.load_workbook(path, read_only=read_only)["E"]
+        rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=8, max_col=5, values_only=True)]
+        assert rows == expected
+    full = openpyxl.load_workbook(path)["E"]
+    assert full["B4"].number_format == "0.00" and full["C5"].data_type == "b" and full["D3"].data_type == "s"
+    assert [[c if c != "" else None for c in r] for r in calamine_rows(path)] == expected[:7]
+
+
 def test_sheet_titles_are_made_valid_and_distinct(tmp_path):
     f = pd.DataFrame({"a": [1]})
     titles = ["Omzet/klant [2025]", "x" * 40, "x" * 40, "TOP", "top", "'quoted'"]
@@ -107,6 +137,12 @@ def test_any_table_reads_back_the_same(tmp_path_factory, rows):
                       "f": pd.array([r[1] for r in rows], dtype="float64"),
                       "i": pd.array([r[2] for r in rows], dtype="Int64")})
     path = write_workbook(tmp_path_factory.mktemp("h") / "h.xlsx", [Sheet("H", f, {"f": "0.00"})])
+    # openpyxl places a cell by its position in the row: empty cells must hold their place
+    # (it leaves Excel's _xHHHH_ escapes in the text, so only whether there is a text is compared)
+    ws = openpyxl.load_workbook(path, read_only=True)["H"]
+    assert [[t is None, x, i] for t, x, i in ws.iter_rows(min_row=2, max_row=len(f) + 1, max_col=3,
+                                                           values_only=True)] == [
+        [t is None, x if math.isfinite(x) else None, i] for t, x, i in rows]
     back = calamine_rows(path)[1:]
     # a reader does not report empty rows at the end of a sheet (Excel shows nothing there either)
     assert len(back) <= len(f)

@@ -8,8 +8,10 @@ coloured header row that stays frozen, an autofilter, fitted column widths, and 
 number format per column. Strings go into one shared-string table, as Excel does.
 
 Text cells hold the value's text; numbers (int, float, bool) are numbers; missing
-values and non-finite floats are empty cells. The same frames give the same bytes:
-every time stamp is fixed.
+values and non-finite floats are empty cells. Cells carry no ``r="B7"`` reference
+(optional in the schema, and over a quarter of the XML): a cell is the column after the one
+before it in its row, so an empty cell before a filled one is written as ``<c/>``. The
+same frames give the same bytes: every time stamp is fixed.
 
 Examples
 --------
@@ -50,6 +52,8 @@ _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, 
 # Characters XML 1.0 cannot carry: written as Excel's _xHHHH_ escape, as Excel itself does.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ILLEGAL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
+#: Anything :func:`_text` changes: Excel's escape pattern, a carriage return, XML's specials, illegal characters.
+_NEEDS_ESCAPE = r"_x[0-9A-Fa-f]{4}_|[\r&<>\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -85,6 +89,8 @@ def column_letter(i: int) -> str:
 
 def _text(values: pa.Array) -> pa.Array:
     """Strings escaped for XML element content, with Excel's _xHHHH_ escapes."""
+    if not pc.any(pc.match_substring_regex(values, _NEEDS_ESCAPE)).as_py():
+        return values  # one pass instead of seven for the usual ids and labels
     values = pc.replace_substring_regex(values, r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1")
     # An XML reader turns a carriage return into a newline; Excel writes it escaped.
     values = pc.replace_substring(values, "\r", "_x000D_")
@@ -98,6 +104,13 @@ def _text(values: pa.Array) -> pa.Array:
 
 def _as_text(col: pd.Series) -> tuple[np.ndarray, pa.Array]:
     """Codes into the column's distinct texts (-1 for missing) and those texts."""
+    if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
+        # Arrow-backed text: encode it in Arrow, without a Python string per distinct text.
+        encoded = pc.dictionary_encode(pa.array(col.array))
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.unify_dictionaries().combine_chunks()
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        return codes, pc.cast(encoded.dictionary, pa.string())
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     texts = [u if isinstance(u, str) else str(u) for u in np.asarray(uniques, dtype=object)]
     return codes, pa.array(texts, pa.string())
@@ -113,7 +126,8 @@ def _number_text(col: pd.Series) -> pa.Array:
         arr = pa.array(col.to_numpy(dtype=object, na_value=None), pa.bool_())
         return pc.cast(pc.cast(arr, pa.int8()), pa.string())
     if pd.api.types.is_integer_dtype(col):
-        return pc.cast(pa.array(col.to_numpy(dtype=object, na_value=None), pa.int64()), pa.string())
+        values = pa.array(col.array, pa.int64())  # numpy, masked or Arrow integers, without a Python int each
+        return pc.cast(values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values, pa.string())
     values = col.to_numpy(dtype="float64", na_value=np.nan)
     return pc.cast(pa.array(values, pa.float64(), mask=~np.isfinite(values)), pa.string())
 
@@ -192,8 +206,10 @@ class _SharedStrings:
             for chunk in self._chunks:
                 for start in range(0, len(chunk), _BATCH):
                     part = _text(chunk.slice(start, _BATCH))
-                    _write_strings(f, pc.binary_join_element_wise('<si><t xml:space="preserve">', part, "</t></si>",
-                                                                  ""))
+                    # Only a text with white space needs xml:space="preserve" (most are ids and labels).
+                    head = pc.if_else(pc.match_substring_regex(part, "[ \t\n]"), '<si><t xml:space="preserve">',
+                                      "<si><t>")
+                    _write_strings(f, pc.binary_join_element_wise(head, part, "</t></si>", ""))
             f.write(b"</sst>")
 
 
@@ -217,16 +233,16 @@ def _write_strings(f: object, values: pa.Array) -> None:
         f.write(memoryview(data)[offsets[0]:offsets[-1]])
 
 
-def _cell_columns(sheet: Sheet, sst: _SharedStrings, styles: _Styles) -> list[tuple[str, object, str]]:
-    """Per column: its kind ("s" text, "n" number, "b" boolean), its values ready to slice, its style attribute."""
+def _cell_columns(sheet: Sheet, sst: _SharedStrings, styles: _Styles) -> list[tuple[str, pa.Array]]:
+    """Per column: the start of its cells (``<c s=".." t=".."><v>``) and its value texts, null for an empty cell."""
     out = []
     for name in sheet.frame.columns:
         col = sheet.frame[name]
         style = styles.index(sheet.formats.get(name))
         s = f' s="{style}"' if style else ""
         if _is_number(col):
-            kind = "b" if pd.api.types.is_bool_dtype(col) else "n"
-            out.append((kind, _number_text(col), s))
+            t = ' t="b"' if pd.api.types.is_bool_dtype(col) else ""
+            out.append((f"<c{s}{t}><v>", _number_text(col)))
         else:
             codes, texts = _as_text(col)
             index = sst.add(texts)
@@ -235,7 +251,54 @@ def _cell_columns(sheet: Sheet, sst: _SharedStrings, styles: _Styles) -> list[tu
             positions = np.zeros(len(codes), dtype=np.int64)
             positions[present] = index[codes[present]]
             idx = pa.array(positions, pa.int64(), mask=~present)
-            out.append(("s", pc.cast(idx, pa.string()), s))
+            out.append((f'<c{s} t="s"><v>', pc.cast(idx, pa.string())))
+    return out
+
+
+def _row_pieces(columns: Sequence[tuple[str, pa.Array]], start: int, length: int) -> list[object]:
+    """The arguments of one ``binary_join_element_wise`` that writes a batch of rows' cells.
+
+    Cells carry no ``r`` reference (it is optional: a cell is the column after the previous
+    cell of its row), so an empty cell before a filled one takes its place as ``<c/>``; empty
+    cells at the end of a row are left out. A batch of a column without empty cells joins
+    straight into the row, its start and end text merged with its neighbours'.
+    """
+    values = [v.slice(start, length) for _, v in columns]
+    # Per column from the right: the rows where it and every later column are empty.
+    trailing: list[pa.Array | None] = [None] * len(values)
+    mask = None
+    for j in range(len(values) - 1, -1, -1):
+        if not values[j].null_count:
+            break
+        empty = pc.is_null(values[j])
+        mask = empty if mask is None else pc.and_(mask, empty)
+        if not pc.any(mask).as_py():
+            break
+        trailing[j] = mask
+    pieces: list[object] = []
+    for (head, _), v, end in zip(columns, values, trailing, strict=True):
+        if not v.null_count:
+            pieces += [head, v, "</v></c>"]
+            continue
+        cell = pc.binary_join_element_wise(head, v, "</v></c>", "")
+        if end is None:
+            cell = pc.fill_null(cell, "<c/>")
+        elif pc.sum(end).as_py() == v.null_count:  # every empty cell ends its row
+            cell = pc.fill_null(cell, "")
+        else:
+            cell = pc.if_else(end, "", pc.fill_null(cell, "<c/>"))
+        pieces.append(cell)
+    return pieces
+
+
+def _join_args(pieces: Sequence[object]) -> list[object]:
+    """``pieces`` with adjacent texts merged into one (fewer arguments, same result)."""
+    out: list[object] = []
+    for p in pieces:
+        if isinstance(p, str) and out and isinstance(out[-1], str):
+            out[-1] += p
+        else:
+            out.append(p)
     return out
 
 
@@ -244,8 +307,7 @@ def _write_sheet(f: object, sheet: Sheet, sst: _SharedStrings, styles: _Styles) 
     n_rows, n_cols = len(frame), len(frame.columns)
     if n_rows + 1 > MAX_ROWS:
         raise ValueError(f"sheet '{sheet.title}' has {n_rows:,} rows; a sheet holds {MAX_ROWS - 1:,} below its header")
-    letters = [column_letter(i + 1) for i in range(max(1, n_cols))]
-    last = f"{letters[-1]}{n_rows + 1}"
+    last = f"{column_letter(max(1, n_cols))}{n_rows + 1}"
     cols = "".join(f'<col min="{i}" max="{i}" width="{_width(frame[c], c)}" customWidth="1"/>'
                    for i, c in enumerate(frame.columns, 1))
     head = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN_NS}" '
@@ -253,19 +315,15 @@ def _write_sheet(f: object, sheet: Sheet, sst: _SharedStrings, styles: _Styles) 
             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
             f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}<sheetData>')
-    header = "".join(f'<c r="{letters[i]}1" s="1" t="inlineStr"><is><t xml:space="preserve">{escape(str(c))}</t>'
-                     "</is></c>" for i, c in enumerate(frame.columns))
+    header = "".join(f'<c s="1" t="inlineStr"><is><t xml:space="preserve">{escape(str(c))}</t></is></c>'
+                     for c in frame.columns)
     f.write((head + f'<row r="1">{header}</row>').encode())
     columns = _cell_columns(sheet, sst, styles)
     for start in range(0, n_rows, _BATCH):
         stop = min(start + _BATCH, n_rows)
         rownum = pc.cast(pa.array(np.arange(start + 2, stop + 2, dtype=np.int64)), pa.string())
-        cells = []
-        for letter, (kind, values, style) in zip(letters, columns, strict=False):
-            t = "" if kind == "n" else f' t="{kind}"'
-            cells.append(pc.fill_null(pc.binary_join_element_wise(
-                f'<c r="{letter}', rownum, f'"{style}{t}><v>', values.slice(start, stop - start), "</v></c>", ""), ""))
-        _write_strings(f, pc.binary_join_element_wise('<row r="', rownum, '">', *cells, "</row>", ""))
+        args = _join_args(['<row r="', rownum, '">', *_row_pieces(columns, start, stop - start), "</row>"])
+        _write_strings(f, pc.binary_join_element_wise(*args, ""))
     f.write((f'</sheetData><autoFilter ref="A1:{last}"/>'
              '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
              '</worksheet>').encode())
