@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from toolkit.columns import as_categories
 from toolkit.errors import DataError
 from toolkit.geo import default_target, penetration_by_region, white_spots
 from toolkit.lifecycle import channel_summary
@@ -142,12 +143,7 @@ def _text_in(values: pd.Series, texts: Sequence[str]) -> pd.Series:
     >>> _text_in(s, ["top"]).tolist()
     [True, False, False, True]
     """
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        wanted = values.cat.categories.astype(str).isin(texts)
-        codes = values.cat.codes.to_numpy()
-        # Code -1 (missing) picks the appended False: a missing value is never one of the texts.
-        return pd.Series(np.append(wanted, False)[codes], index=values.index)
-    return values.astype(str).isin(texts)
+    return pd.Series(as_categories(values, list(dict.fromkeys(texts))).codes >= 0, index=values.index)
 
 
 def white_spot_finding(customers: pd.DataFrame, regions: pd.DataFrame | None, *, level: str = "pc4",
