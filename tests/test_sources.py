@@ -11,6 +11,8 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import TX_HEADER, params_dict, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.errors import DataError
 from toolkit.params import CustomersSource, TransactionsSource, parse_params
@@ -21,6 +23,8 @@ from toolkit.sources import (
     load_customers,
     load_transactions,
     read_transactions_frame,
+    text_expr,
+    trimmed_expr,
 )
 
 TODAY = dt.date(2026, 6, 1)
@@ -401,3 +405,27 @@ def test_access_unknown_table(tmp_path):
     src = CustomersSource(path=str(ACCESS), table="klanten", columns={"customer_id": "Id No"})
     with pytest.raises(DataError, match="there is no table 'klanten'; the tables are: merchant_taylors"):
         load_customers(duckdb.connect(), src, ACCESS, work_dir=tmp_path)
+
+
+# Space separators (Zs) that DuckDB's trim strips, characters it keeps (tab, newline, zero-width
+# space), and ASCII and non-ASCII letters.
+_TRIM_ALPHABET = [" ", "\u00a0", "\u2003", "\u3000", "\u202f", "\t", "\n", "\u200b", "a", "7", "é", "€", "-"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=_TRIM_ALPHABET, max_size=6)), min_size=1, max_size=30))
+def test_trimmed_expr_is_duckdbs_trim(values):
+    con = duckdb.connect()
+    con.register("v", pd.DataFrame({"x": pd.Series(values, dtype="object")}))
+    got = con.execute(f"SELECT {trimmed_expr('x')}, trim(x), {text_expr('x', 'VARCHAR')}, NULLIF(trim(x), '') "
+                      "FROM v").fetchall()
+    assert [(a, c) for a, _, c, _ in got] == [(b, d) for _, b, _, d in got]
+
+
+@pytest.mark.parametrize(("ctype", "value", "text"), [
+    ("BIGINT", "CAST(-42 AS BIGINT)", "-42"), ("DECIMAL(18,2)", "CAST(12.5 AS DECIMAL(18,2))", "12.50"),
+    ("DATE", "DATE '2025-01-31'", "2025-01-31"),
+    ("TIMESTAMP", "TIMESTAMP '2025-01-31 08:00:00'", "2025-01-31 08:00:00"),
+    ("DOUBLE", "CAST(3.0 AS DOUBLE)", "3"), ("BOOLEAN", "true", "true"), ("BIGINT", "CAST(NULL AS BIGINT)", None)])
+def test_text_expr_of_typed_columns(ctype, value, text):
+    assert duckdb.sql(f"SELECT {text_expr('x', ctype)} FROM (SELECT {value} AS x)").fetchall() == [(text,)]

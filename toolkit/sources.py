@@ -603,14 +603,34 @@ def _is_date(t: str) -> bool:
     return t.upper().startswith(("DATE", "TIMESTAMP"))
 
 
+def trimmed_expr(expr: str) -> str:
+    """SQL for DuckDB's ``trim(expr)`` that copies no string when there is nothing to trim.
+
+    ``trim`` strips Unicode space separators (category Zs) and always builds a new
+    string: 0.7 s for three text columns of 10M lines. Text that neither starts nor ends
+    with ``' '`` and is all ASCII (the only one-byte Zs character is ``' '``) is returned
+    as it is; the rest goes through ``trim``.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> duckdb.sql(f"SELECT {trimmed_expr(repr(' K12 '))}, {trimmed_expr(repr('K12'))}").fetchall()
+    [('K12', 'K12')]
+    """
+    return (f"CASE WHEN prefix({expr}, ' ') OR suffix({expr}, ' ') OR strlen({expr}) <> length({expr}) "
+            f"THEN trim({expr}) ELSE {expr} END")
+
+
 def text_expr(col: str, ctype: str) -> str:
     """SQL turning a column into trimmed text, NULL when empty (integral floats lose their '.0')."""
     c = _q(col)
-    if _is_text(ctype):
-        return f"NULLIF(trim({c}), '')"
+    if ctype.upper().startswith("VARCHAR"):
+        return f"NULLIF({trimmed_expr(c)}, '')"
     if ctype.upper() in ("DOUBLE", "FLOAT", "REAL"):
         return (f"CASE WHEN {c} IS NULL OR isnan({c}) THEN NULL WHEN {c} = trunc({c}) AND abs({c}) < 1e15 "
                 f"THEN CAST(CAST({c} AS HUGEINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END")
+    if _is_number(ctype) or _is_date(ctype):
+        return f"CAST({c} AS VARCHAR)"  # never empty, never padded
     return f"NULLIF(trim(CAST({c} AS VARCHAR)), '')"
 
 
@@ -669,7 +689,7 @@ def date_expr(col: str, ctype: str, formats: list[str] | None, *, excel_serials:
     if not formats:
         return "CAST(NULL AS DATE)"
     fl = "[" + ", ".join(_lit(f) for f in formats) + "]"
-    parsed = f"CAST(try_strptime(trim({c}), {fl}) AS DATE)"
+    parsed = f"CAST(try_strptime({trimmed_expr(c)}, {fl}) AS DATE)"
     if excel_serials:
         # A spreadsheet column mixing date cells with numbers: a bare 5-digit number is an Excel serial day.
         serial = f"CAST(DATE '1899-12-30' + CAST(TRY_CAST(trim({c}) AS DOUBLE) AS INTEGER) AS DATE)"
