@@ -10,10 +10,10 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import TX_HEADER, params_dict, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import TX_HEADER, params_dict, write
 from toolkit.errors import DataError
 from toolkit.params import CustomersSource, TransactionsSource, parse_params
 from toolkit.sources import (
@@ -94,6 +94,23 @@ def test_clean_semicolon_decimal_comma_bom(tmp_path):
     assert lines["amount"].tolist() == [12.5, 1234.56]
     assert lines["date"].tolist() == [dt.date(2025, 2, 1), dt.date(2025, 2, 3)]
     assert lines["customer_id"].tolist() == ["1", "2"]
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_only_the_typed_lines_stay_in_duckdb(tmp_path, kind):
+    # The raw copy (a CSV's text table) would otherwise hold memory for the whole run.
+    path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;01-02-2025;12,50;3,00\nF1;1;01-02-2025;12,50;3,00\n")
+    if kind == "parquet":
+        path = tmp_path / "tx.parquet"
+        duckdb.sql("SELECT 'F1' AS factuur, '1' AS klant, DATE '2025-02-01' AS datum, 12.5 AS omzet, 3.0 AS marge "
+                   "FROM range(2)").write_parquet(str(path))
+    src = parse_params(params_dict(tx=str(path))).transactions
+    con = duckdb.connect()
+    report, _ref = load_transactions(con, src, path, reference_date=dt.date(2025, 12, 31), work_dir=tmp_path,
+                                     today=TODAY)
+    assert report.exclusions[0]["reason"] == "duplicate_line"  # the duplicate check still read the raw lines
+    assert con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT internal").fetchall() == [("lines",)]
+    assert con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall() == []
 
 
 def test_cp1252_file_is_transcoded(tmp_path):

@@ -552,7 +552,8 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, src: TransactionsSou
         con.execute(f"CREATE OR REPLACE TABLE {name}_raw AS SELECT * FROM {name}_frame")
         con.unregister(f"{name}_frame")
     columns = {c: t for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM {name}_raw").fetchall() if c != "_row"}
-    objects = {"csv": (("VIEW", f"{name}_raw"), ("TABLE", f"{name}_file")),
+    objects = {"csv": (("VIEW", f"{name}_raw"), ("TABLE", f"{name}_file"), ("TABLE", f"{name}_rejects"),
+                       ("TABLE", f"{name}_reject_scans")),
                "parquet": (("VIEW", f"{name}_raw"),)}.get(kind, (("TABLE", f"{name}_raw"),))
     return OpenedSource(view=f"{name}_raw", columns=columns, file_format=fmt, rejects=rejects, objects=objects)
 
