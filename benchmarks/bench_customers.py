@@ -18,7 +18,11 @@ Tools (each one a child process; wall clock, peak RSS and CPU seconds via GNU ``
 ``pandas``
     Baseline A: ``pd.read_csv``/``pd.read_parquet`` and a ``groupby`` per customer.
 ``duckdb-sql``
-    Baseline B: one hand-written DuckDB query on the file, written with ``COPY``.
+    Baseline B: one hand-written DuckDB query on the file, written with ``COPY``
+    (revenue, margin, orders, first and last purchase per customer).
+``duckdb-full``
+    Baseline B+: the toolkit's whole customers.csv in one hand-written query (every
+    aggregate, layers, ABC classes, the same order; no data-quality checks).
 ``lifetimes``
     Baseline C: ``lifetimes.utils.summary_data_from_transaction_data`` on the file read
     with pandas (the standard CLV library's customer summary).
