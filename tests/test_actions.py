@@ -360,7 +360,7 @@ def test_chapters_render_with_their_numbers(issue3_reports, lang):
         assert t(key, other) not in html, f"untranslated: {t(key, other)}"
     assert "Traceback" not in html and "report.chapter_failed" not in html
     assert html.count("<svg") >= 5
-    customers = pd.read_csv(out / "customers.csv", dtype={"customer_id": str})
+    customers = pd.read_csv(out / "customers.csv", dtype={"customer_id": str}, low_memory=False)
     # the upgrade sentence carries the gain computed from the layer table
     from toolkit.migration import upgrade_scenario
     from toolkit.segments import pyramid_summary
@@ -377,7 +377,7 @@ def test_customers_csv_columns(issue3_reports):
     for col in ("recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "rfm_segment", "profit",
                 "action", "price_hint", "cost_to_serve", "migration", "priority", "contacts_per_year"):
         assert col in header, col
-    c = pd.read_csv(issue3_reports["nl"] / "customers.csv", dtype={"customer_id": str})
+    c = pd.read_csv(issue3_reports["nl"] / "customers.csv", dtype={"customer_id": str}, low_memory=False)
     i = header.index("r_score")
     assert all(re.fullmatch(r"[1-5]?", line.split(",")[i]) for line in raw[1:]), "scores are whole numbers"
     buyers = c["pyramid_layer"].isin(["top", "large", "medium_large", "medium_small", "small"])
@@ -392,7 +392,7 @@ def test_customers_csv_columns(issue3_reports):
 def test_contact_plan_from_the_run_has_no_personal_data(issue3_reports, demo_small):
     out = issue3_reports["en"]
     plan = pd.read_parquet(out / "work" / "frames" / "contact_plan.parquet")
-    customers = pd.read_csv(out / "customers.csv", dtype={"customer_id": str})
+    customers = pd.read_csv(out / "customers.csv", dtype={"customer_id": str}, low_memory=False)
     assert len(plan) == len(customers) and set(plan["customer_id"]) == set(customers["customer_id"])
     xlsx, csv = write_contact_plan(plan, out, lang="en")
     master = pd.read_excel(demo_small / "customers.xlsx", dtype=str).head(200)

@@ -8,10 +8,10 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import TX_HEADER, params_dict, write, write_params
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import TX_HEADER, params_dict, write, write_params
 from toolkit.analysis import Analysis, merge_columns, registered
 from toolkit.display import open_run
 from toolkit.errors import DataError

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, write_params
 
+from conftest import ROOT, write_params
 from toolkit.cli import main
 from toolkit.params import load_params
 from toolkit.pipeline import analyse

@@ -9,8 +9,8 @@ import sys
 import pandas as pd
 import pytest
 import yaml
-from conftest import TX_HEADER, params_dict, write, write_params
 
+from conftest import TX_HEADER, params_dict, write, write_params
 from toolkit.cli import main
 from toolkit.params import load_params
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import TX_HEADER, demo_params, params_dict, write, write_params
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import TX_HEADER, demo_params, params_dict, write, write_params
 from toolkit.params import load_params
 from toolkit.pipeline import analyse, write_customers_file
 from toolkit.report import export_results_customers

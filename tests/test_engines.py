@@ -22,8 +22,8 @@ import duckdb
 import pandas as pd
 import pytest
 import yaml
-from conftest import demo_params, write_params
 
+from conftest import demo_params, write_params
 from toolkit.errors import DataError, ParamsError
 from toolkit.params import load_params
 from toolkit.pipeline import analyse, write_customers_file

@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from conftest import FEW_CHAPTERS, ROOT, demo_params, only_chapters, write_params
 
+from conftest import FEW_CHAPTERS, ROOT, demo_params, only_chapters, write_params
 from toolkit import report
 from toolkit.errors import ReportError
 from toolkit.report import clean_output, output_lock, run_report

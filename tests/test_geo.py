@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from conftest import demo_params, params_dict, write, write_params
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import demo_params, params_dict, write, write_params
 from toolkit.errors import DataError, ParamsError
 from toolkit.geo import (
     customer_regions,

@@ -9,10 +9,10 @@ import ibis
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import TX_HEADER, params_dict, write, write_params
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import TX_HEADER, params_dict, write, write_params
 from toolkit.errors import DataError, ParamsError
 from toolkit.migration import (
     EARLIER_STATES,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from toolkit.report import chapters
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -44,6 +44,7 @@ def test_notebook_is_clean_and_thin(path: Path):
 def test_explore_notebook_runs_on_the_demo(tmp_path, demo_small):
     """notebooks/explore.ipynb, executed by papermill as an analyst would, writes nothing into output_dir."""
     import papermill
+
     from conftest import demo_params, write_params
 
     params = write_params(tmp_path, demo_params(demo_small, tmp_path / "out"), "demo.yaml")

@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from conftest import write
 
+from conftest import write
 from toolkit.errors import DataError
 from toolkit.onboarding import CUSTOMER_ROLES, TRANSACTION_ROLES, guess_mapping, init_params, inspect_file
 from toolkit.params import load_params

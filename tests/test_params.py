@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from conftest import ROOT, params_dict, write, write_params
 
+from conftest import ROOT, params_dict, write, write_params
 from toolkit.errors import ParamsError
 from toolkit.params import load_params, parse_params
 

@@ -11,10 +11,10 @@ import ibis
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import demo_params, write_params
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import demo_params, write_params
 from toolkit.engine import analysis_period
 from toolkit.errors import DataError, ParamsError
 from toolkit.params import parse_params

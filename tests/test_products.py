@@ -588,7 +588,6 @@ def test_chapter_says_what_to_map_without_product_groups(small_run):
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory, demo_small):
     from conftest import demo_params, write_params
-
     from toolkit.params import load_params
     from toolkit.pipeline import analyse
 

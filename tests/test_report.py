@@ -15,9 +15,9 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
-from conftest import FEW_CHAPTERS, ROOT, demo_params, only_chapters, write_params
 from pypdf import PdfReader
 
+from conftest import FEW_CHAPTERS, ROOT, demo_params, only_chapters, write_params
 from toolkit.errors import ReportError
 from toolkit.i18n import fmt_int, fmt_pct, t
 from toolkit.report import run_report
@@ -99,7 +99,7 @@ def test_demo_injected_problems_are_found(demo_nl):
 
 
 def test_customers_csv(demo_nl):
-    frame = pd.read_csv(demo_nl / "customers.csv", dtype={"customer_id": str})
+    frame = pd.read_csv(demo_nl / "customers.csv", dtype={"customer_id": str}, low_memory=False)
     assert frame.columns[:8].tolist() == ["customer_id", "pyramid_layer", "abc_class", "revenue", "margin", "orders",
                                           "first_purchase", "last_purchase"]
     assert frame["customer_id"].is_unique
@@ -114,7 +114,7 @@ def test_customers_csv(demo_nl):
 
 def test_html_holds_the_pyramid_table_and_no_code(demo_nl):
     html = (demo_nl / "report.html").read_text(encoding="utf-8")
-    customers = pd.read_csv(demo_nl / "customers.csv", dtype={"customer_id": str})
+    customers = pd.read_csv(demo_nl / "customers.csv", dtype={"customer_id": str}, low_memory=False)
     layers = pyramid_summary(customers)
     # every layer row of the table with its count and revenue share, formatted in Dutch
     for _, row in layers.iterrows():
@@ -140,7 +140,7 @@ def test_pdf_pages_and_content(demo_nl):
     for phrase in ("Klantpiramide", "Gegevens en kwaliteit", "Inhoud", "Kerncijfers", "Tabel 1", "Figuur 1",
                    "Referentiedatum", "31 december 2025", "Pagina 2 van"):
         assert phrase in text, phrase
-    layers = pyramid_summary(pd.read_csv(demo_nl / "customers.csv", dtype={"customer_id": str}))
+    layers = pyramid_summary(pd.read_csv(demo_nl / "customers.csv", dtype={"customer_id": str}, low_memory=False))
     top = layers.set_index("layer").loc["top"]
     assert re.search(rf"Top\s+{re.escape(fmt_int(top['customers'], 'nl'))}\s", text)
 
@@ -307,7 +307,7 @@ def test_branding_chapter_switches_and_key_figures(small_params, tmp_path):
 def test_exports_are_listed_in_the_manifest_and_hold_no_personal_data(demo_nl, demo_data):
     from toolkit.actions import PLAN_COLUMNS
 
-    customers = pd.read_csv(demo_nl / "customers.csv", dtype={"customer_id": str})
+    customers = pd.read_csv(demo_nl / "customers.csv", dtype={"customer_id": str}, low_memory=False)
     plan = pd.read_csv(demo_nl / "contact_plan.csv", dtype={"customer_id": str})
     assert plan.columns[:len(PLAN_COLUMNS)].tolist() == list(PLAN_COLUMNS)
     assert sorted(plan["customer_id"]) == sorted(customers["customer_id"])

@@ -7,10 +7,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import params_dict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import params_dict
 from toolkit.errors import DataError, ParamsError
 from toolkit.params import DEFAULT_RFM_SEGMENTS, RfmParams, RfmSegment, parse_params
 from toolkit.rfm import (

@@ -7,8 +7,8 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import demo_params, only_chapters, write_params
 
+from conftest import demo_params, only_chapters, write_params
 from toolkit.errors import DataError
 from toolkit.summary import (
     FINDINGS,
