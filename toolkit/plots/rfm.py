@@ -87,7 +87,7 @@ def plot_value_frequency(matrix: pd.DataFrame, *, lang: str = "nl", ax: Axes | N
             .reindex(index=list(BUYING_LAYERS), columns=classes).fillna(0.0))
     counts = (matrix.pivot(index="layer", columns="frequency_class", values="customers")
               .reindex(index=list(BUYING_LAYERS), columns=classes).fillna(0).astype(int))
-    ax = new_axes(ax, (PAGE_WIDTH_IN, 2.8))
+    ax = new_axes(ax, (PAGE_WIDTH_IN, 2.1))  # five rows of two lines; leaves room for the tables after it
     values = grid.to_numpy()
     vmax = max(values.max(), 1e-9)
     ax.imshow(values, cmap=HEAT, vmin=0, vmax=vmax, aspect="auto")
