@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.columns import as_categories
+from toolkit.columns import as_categories, only_columns
 from toolkit.summary import _text_in, summary_findings
-from toolkit.views.core import only_columns, run_cached
+from toolkit.views.core import run_cached
 
 # The text route (the reference) warns about texts outside the categories; so does the fallback.
 pytestmark = pytest.mark.filterwarnings("ignore:Constructing a Categorical with a dtype:DeprecationWarning",

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from toolkit.columns import as_categories
+from toolkit.columns import as_categories, only_columns
 from toolkit.errors import DataError
 from toolkit.geo import default_target, penetration_by_region, white_spots
 from toolkit.lifecycle import channel_summary
@@ -91,7 +91,7 @@ def whale_finding(customers: pd.DataFrame) -> list[dict]:
     if not _has(customers, "profit"):
         return []
     # Only the columns it reads: selecting the served rows of the whole table copied all its columns.
-    s = whale_summary(customers[[c for c in ("profit", "revenue") if c in customers.columns]])
+    s = whale_summary(only_columns(customers, ("profit", "revenue")))
     if s["customers"] == 0 or s["beyond_peak"] == 0:
         return []
     return [_row("whale", share=s["peak_share"], amount=s["destroyed"], count=s["beyond_peak"],

@@ -53,7 +53,7 @@ _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ILLEGAL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
 #: Anything :func:`_text` changes: Excel's escape pattern, a carriage return, XML's specials, illegal characters.
-_NEEDS_ESCAPE = r"_x[0-9A-Fa-f]{4}_|[\r&<>\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
+_NEEDS_ESCAPE = r"_x[0-9A-Fa-f]{4}_|[\r&<>]|" + _ILLEGAL_RE2
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -24,7 +24,6 @@ from toolkit.i18n import esc
 LONG_TABLE_ROWS = 30
 
 if TYPE_CHECKING:
-    import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -178,13 +177,3 @@ def run_cached(run: object, name: str, compute: Callable[..., T], *args: object)
         hit = store[name] = (args, compute(*args))
     value = hit[1]
     return value.copy(deep=False) if isinstance(value, pd.DataFrame | pd.Series) else value
-
-
-def only_columns(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """``frame`` with only those of ``columns`` it has (no copy of the data).
-
-    Selecting rows of the whole customer table copies all its ~60 columns (text ones
-    are slow to copy); a function that reads a few of them gets only those, and
-    computes the very same result.
-    """
-    return frame[[c for c in columns if c in frame.columns]]

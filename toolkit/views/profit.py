@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from toolkit.columns import as_categories
+from toolkit.columns import as_categories, only_columns
 from toolkit.i18n import fmt_int, fmt_money, fmt_pct, t
 from toolkit.profit import cost_components, profit_by_layer, reason_summary, whale_curve, whale_summary
 from toolkit.segments import BUYING_LAYERS, pyramid_layers
@@ -23,7 +23,6 @@ from toolkit.views.core import (
     figure_html,
     heading,
     note_box,
-    only_columns,
     paragraph,
     table_html,
 )

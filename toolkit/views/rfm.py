@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from toolkit.columns import only_columns
 from toolkit.i18n import fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, t
 from toolkit.rfm import rfm_score_ranges, rfm_segment_summary, value_frequency_matrix
 from toolkit.segments import positions_in
-from toolkit.views.core import Detail, bullets, figure_html, heading, only_columns, paragraph, table_html
+from toolkit.views.core import Detail, bullets, figure_html, heading, paragraph, table_html
 
 if TYPE_CHECKING:
     from toolkit.pipeline import RunResults
