@@ -113,6 +113,51 @@ def test_only_the_typed_lines_stay_in_duckdb(tmp_path, kind):
     assert con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall() == []
 
 
+@pytest.mark.parametrize("per_pass", [2, 1_000])
+def test_duplicate_lines_found_in_one_or_several_passes(tmp_path, monkeypatch, per_pass):
+    # With 2 hashes per pass the 7 lines' hashes are sorted in 4 passes (split by remainder).
+    import toolkit.sources as sources
+
+    monkeypatch.setattr(sources, "_HASHES_PER_PASS", per_pass)
+    rows = [
+        "F1;1;01-02-2025;10,00;1",   # line 2: first of three
+        "F2;2;01-02-2025;20,00;1",   # line 3
+        "F1;1;01-02-2025;10,00;1",   # line 4: duplicate of line 2
+        "F1;1;01-02-2025;10,00;2",   # line 5: other margin, kept
+        "F2;2;01-02-2025;20,00;1",   # line 6: duplicate of line 3
+        "F1;1;01-02-2025;10,00;1",   # line 7: duplicate of line 2
+        "F3;3;01-02-2025;30,00;1",   # line 8
+    ]
+    report, _, lines = load(write(tmp_path / "tx.csv", TX_HEADER + "\n".join(rows) + "\n"))
+    assert reasons(report) == {"duplicate_line": (3, "40.00")}
+    assert lines.loc[lines["reason"] == "duplicate_line", "_row"].tolist() == [3, 5, 6]  # data rows
+    assert report.amount_usable == "70.00"
+
+
+def test_only_the_roles_asked_for_are_typed(tmp_path):
+    # The customers fast path types no product groups and takes no checksum; the mapping is still
+    # checked and duplicates are still judged on every file column (lines 2 and 3 differ only in
+    # their product group).
+    header = "factuur;klant;datum;omzet;marge;groep\n"
+    path = write(tmp_path / "tx.csv", header + "F1;1;15-02-2025;10,00;1;koffie\nF1;1;15-02-2025;10,00;1;thee\n"
+                 "F1;1;15-02-2025;10,00;1;thee\nF2;2;20-03-2025;5,00;1;thee\n")
+    params = params_dict(tx=str(path))
+    params["transactions"]["columns"] |= {"product_group": "groep", "order_id": None}
+    src = parse_params(params).transactions
+    con = duckdb.connect()
+    report, _ = load_transactions(con, src, path, reference_date=dt.date(2025, 12, 31), work_dir=tmp_path,
+                                  today=TODAY, roles=("customer_id", "date", "amount"), checksum=False)
+    assert reasons(report) == {"duplicate_line": (1, "10.00")}
+    assert report.sha256 == "" and report.size_bytes == path.stat().st_size
+    assert con.execute("SELECT count(product_group), count(margin), list(order_key ORDER BY _row) FROM lines"
+                       ).fetchall() == [(0, 0, ["2025-02-15"] * 3 + ["2025-03-20"])]
+    assert not report.warnings  # no "margin missing" for a margin column that was not typed
+    params["transactions"]["columns"]["product_group"] = "productgroep"
+    with pytest.raises(DataError, match="productgroep"):
+        load_transactions(duckdb.connect(), parse_params(params).transactions, path,
+                          reference_date=dt.date(2025, 12, 31), work_dir=tmp_path, today=TODAY, roles=("amount",))
+
+
 def test_cp1252_file_is_transcoded(tmp_path):
     path = write(tmp_path / "tx.csv", (TX_HEADER + "F1;Café;01-02-2025;€ 12,50;3\n").encode("cp1252"))
     report, _, lines = load(path)

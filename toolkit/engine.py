@@ -92,6 +92,10 @@ SUMMARY_COLUMNS = {
 }
 
 
+#: The line roles :func:`customer_summary_expr` reads (``order_key`` is built from order id and date).
+SUMMARY_ROLES = ("customer_id", "date", "amount", "margin", "order_id")
+
+
 def _money(column: ibis.Value, where: ibis.Value | None = None) -> ibis.Value:
     """Sum of an amount as float euros, 0 when there is nothing to sum."""
     return column.sum(where=where).cast("float64").fill_null(0)

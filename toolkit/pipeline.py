@@ -25,7 +25,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +39,7 @@ from toolkit import __version__
 from toolkit.analysis import Analysis, AnalysisContext, merge_columns, registered
 from toolkit.backends import open_remote_lines
 from toolkit.engine import (
+    SUMMARY_ROLES,
     Period,
     SharedTables,
     analysis_period,
@@ -316,17 +317,19 @@ def _workspace(work_dir: str | Path | None) -> Iterator[tuple[Path, duckdb.DuckD
 
 
 def _read_inputs(con: duckdb.DuckDBPyConnection, params: RunParams, work: Path, *, today: dt.date | None,
-                 say: Progress, timings: dict[str, float]) -> tuple[ibis.Table, dict[str, SourceReport], dt.date]:
+                 say: Progress, timings: dict[str, float], roles: Collection[str] | None = None,
+                 checksum: bool = True) -> tuple[ibis.Table, dict[str, SourceReport], dt.date]:
     """Read and check the transactions (and the customer master into table ``master``).
 
     Returns the usable lines as an Ibis table (in ``con``, or on the client's engine),
-    the quality reports and the reference date.
+    the quality reports and the reference date. ``roles`` and ``checksum``: as in
+    :func:`toolkit.sources.load_transactions`.
     """
     t0 = time.perf_counter()
     if params.transactions.backend == "file":
         tx_report, reference_date = load_transactions(
             con, params.transactions, params.transactions_path, reference_date=params.reference_date,
-            work_dir=work, today=today)
+            work_dir=work, today=today, roles=roles, checksum=checksum)
         lines = usable_lines(con)
     else:
         # The lines stay in the client's engine; only aggregates come back.
@@ -370,7 +373,9 @@ def write_customers_file(params: RunParams, out: str | Path, *, work_dir: str | 
     say = progress or (lambda _msg: None)
     with _workspace(work_dir) as (work, con):
         with progress_ticks(con, say, "reading and checking the lines"):
-            lines, _quality, reference_date = _read_inputs(con, params, work, today=today, say=say, timings={})
+            # Only the summary's roles are typed, and no checksum is taken: no manifest is written.
+            lines, _quality, reference_date = _read_inputs(con, params, work, today=today, say=say, timings={},
+                                                           roles=SUMMARY_ROLES, checksum=False)
         t0 = time.perf_counter()
         period = analysis_period(reference_date, params.period_months)
         expr = customer_summary_expr(lines, period, has_margin=params.transactions.columns.margin is not None)
