@@ -231,19 +231,36 @@ def id_order(ids: pd.Series) -> np.ndarray:
     n = len(arr)
     if n == 0:
         return np.empty(0, dtype=np.int64)
-    if pc.all(pc.ascii_is_decimal(arr)).as_py() and pc.max(pc.binary_length(arr)).as_py() <= 30:
-        stripped = pc.ascii_ltrim(arr, characters="0")
-        digits = pc.binary_length(stripped)
-        if pc.max(digits).as_py() <= 18:
-            # Fits int64: sort by the number, equal numbers by text ('009' < '09' < '9', so longest
-            # first, but '00' < '000'); numpy sorts integers ~4x faster than Arrow sorts strings.
-            value = pc.cast(pc.if_else(pc.equal(digits, 0), "0", stripped), pa.int64()).to_numpy()
-            length = pc.binary_length(arr).to_numpy()
-            idx = np.lexsort((np.where(value == 0, length, -length), value))
+    longest = pc.max(pc.binary_length(arr)).as_py()
+    if longest <= 30 and pc.all(pc.ascii_is_decimal(arr)).as_py():  # every id is digits (never empty)
+        if longest <= 18 and not pc.any(pc.starts_with(arr, "0")).as_py():
+            # No leading zeros (the usual case): distinct ids are distinct int64 numbers, one key.
+            value = pc.cast(arr, pa.int64()).to_numpy()
+            lo, hi = int(value.min()), int(value.max())
+            if hi - lo < 2 * n:
+                present = np.zeros(hi - lo + 1, dtype=np.int8)
+                present[value - lo] = 1
+                if int(present.sum()) == n:
+                    # Numbered without big gaps, as customer numbers usually are, and no id twice:
+                    # an id's rank is how many numbers below it are present, a counting pass, not
+                    # a sort (3.5M ids: 0.2 s instead of 0.65 s for the two-key lexsort once used).
+                    ranks = np.cumsum(present, dtype=np.int32 if n < 2**31 else np.int64)
+                    return ranks[value - lo].astype(np.int64) - 1
+            idx = np.argsort(value, kind="stable")
         else:
-            # For digit strings, (length without leading zeros, that text) orders them as numbers.
-            keys = pa.table({"n": digits, "s": stripped, "o": arr})
-            idx = pc.sort_indices(keys, sort_keys=[("n", "ascending"), ("s", "ascending"), ("o", "ascending")])
+            stripped = pc.ascii_ltrim(arr, characters="0")
+            digits = pc.binary_length(stripped)
+            if pc.max(digits).as_py() <= 18:
+                # Fits int64: sort by the number, equal numbers by text ('009' < '09' < '9', so longest
+                # first, but '00' < '000'); numpy sorts integers ~4x faster than Arrow sorts strings.
+                value = pc.cast(pc.if_else(pc.equal(digits, 0), "0", stripped), pa.int64()).to_numpy()
+                length = pc.binary_length(arr).to_numpy()
+                idx = np.lexsort((np.where(value == 0, length, -length), value))
+            else:
+                # For digit strings, (length without leading zeros, that text) orders them as numbers.
+                keys = pa.table({"n": digits, "s": stripped, "o": arr})
+                idx = pc.sort_indices(keys, sort_keys=[("n", "ascending"), ("s", "ascending"),
+                                                       ("o", "ascending")])
     else:
         idx = pc.sort_indices(arr)
     order = np.empty(n, dtype=np.int64)
@@ -362,12 +379,22 @@ def pyramid_layers(customers: pd.DataFrame, *, basis: str = "revenue",
 
 def abc_classes(customers: pd.DataFrame, *, value: str = "revenue",
                 thresholds: Sequence[float] = DEFAULT_ABC_THRESHOLDS, id_col: str = "customer_id",
-                order: np.ndarray | None = None) -> pd.DataFrame:
+                order: np.ndarray | None = None, ranked: np.ndarray | None = None) -> pd.DataFrame:
     """ABC class per customer with a positive ``value``.
 
     Customers are sorted by ``value`` descending (ties by id); a customer is A while
     the cumulative share of the customers *before* it is below ``thresholds[0]`` %,
     B while below ``thresholds[1]`` %, else C. So the first customer is always A.
+
+    Parameters
+    ----------
+    order : ndarray, optional
+        :func:`id_order` of the ids, when the caller already has it.
+    ranked : ndarray, optional
+        Row positions of the customers with a positive ``value``, best first, when the
+        caller already has them: with a revenue pyramid :func:`pyramid_layers` ranks the
+        same customers the same way (:func:`rows_by_rank` of its ``basis_rank``), and the
+        sort is the costly part at millions of customers.
 
     Returns
     -------
@@ -383,10 +410,11 @@ def abc_classes(customers: pd.DataFrame, *, value: str = "revenue",
     """
     _require(customers, [id_col, value], "abc_classes")
     a, b = (t / 100 for t in thresholds)
-    order = id_order(customers[id_col]) if order is None else order
     values = customers[value].astype(float).to_numpy()
-    rows = np.flatnonzero(values > 0)
-    ranked = rows[_ranked_positions(values[rows], order[rows])]
+    if ranked is None:
+        order = id_order(customers[id_col]) if order is None else order
+        rows = np.flatnonzero(values > 0)
+        ranked = rows[_ranked_positions(values[rows], order[rows])]
     vals = values[ranked]
     total = vals.sum()
     before = (np.cumsum(vals) - vals) / total if total > 0 else np.zeros(len(vals))
@@ -466,7 +494,9 @@ def customer_table(summary: pd.DataFrame, master: pd.DataFrame | None = None, *,
     table = table.reset_index(drop=True)
     order = id_order(table["customer_id"])  # once: sorting millions of text ids is the costly part
     layers = pyramid_layers(table, basis=basis, shares=shares, order=order)
-    abc = abc_classes(table, thresholds=abc_thresholds, order=order)
+    # A revenue pyramid ranks the buying customers as the ABC classes do: sort them once.
+    ranked = rows_by_rank(layers["basis_rank"].fillna(0).to_numpy(dtype=np.int64)) if basis == "revenue" else None
+    abc = abc_classes(table, thresholds=abc_thresholds, order=order, ranked=ranked)
     table["pyramid_layer"] = layers["pyramid_layer"]
     table["basis_rank"] = layers["basis_rank"]
     table["abc_class"] = abc["abc_class"]
@@ -490,16 +520,27 @@ def customer_table(summary: pd.DataFrame, master: pd.DataFrame | None = None, *,
     return table[[*CUSTOMER_COLUMNS, *extra, *rest]]
 
 
+def rows_by_rank(rank: np.ndarray) -> np.ndarray:
+    """Row positions of the ranked customers, best first, from ranks 1..n (0 for the unranked).
+
+    Examples
+    --------
+    >>> rows_by_rank(np.array([2, 0, 1, 3])).tolist()
+    [2, 0, 3]
+    """
+    ranked = np.flatnonzero(rank > 0)
+    out = np.empty(len(ranked), dtype=np.int64)
+    out[rank[ranked] - 1] = ranked
+    return out
+
+
 def _table_order(codes: np.ndarray, rank: np.ndarray, order: np.ndarray) -> np.ndarray:
     """Row positions by layer, then basis rank, then id; ``rank`` is 1..n for buyers and 0 otherwise.
 
     Buying layers follow the rank, so buyers are placed by rank directly and the other
     layers by id: bucket passes, not a three-key sort of millions of rows.
     """
-    buyers = np.flatnonzero(rank > 0)
-    by_rank = np.empty(len(buyers), dtype=np.int64)
-    by_rank[rank[buyers] - 1] = buyers
-    parts = [by_rank]
+    parts = [rows_by_rank(rank)]
     for code in (LAYERS.index("inactive"), LAYERS.index("prospect")):
         rows = np.flatnonzero((codes == code) & (rank == 0))
         parts.append(rows[_inverse_ranks(order[rows])])
