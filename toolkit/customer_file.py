@@ -35,10 +35,8 @@ from toolkit.segments import (
     CUSTOMER_COLUMNS,
     LAYERS,
     _table_order,
-    abc_classes,
     id_order,
-    pyramid_layers,
-    rows_by_rank,
+    layers_and_classes,
 )
 from toolkit.sources import _lit, _q
 
@@ -130,24 +128,22 @@ def write_customer_table(con: duckdb.DuckDBPyConnection, summary: str, out: Path
     limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     with contextlib.suppress(duckdb.Error):
         con.execute(f"SET memory_limit = {_lit(RANKING_DUCKDB_MEMORY)}")
-    keys = con.sql(f"SELECT _r, customer_id, revenue, {_q(basis)} AS _basis, first_purchase "
+    numbers = ["revenue"] if basis == "revenue" else ["revenue", basis]
+    keys = con.sql(f"SELECT _r, customer_id, {', '.join(_q(c) for c in numbers)}, first_purchase "
                    "FROM customer_base").to_arrow_table()
     frame = pd.DataFrame({"customer_id": pd.Series(pd.arrays.ArrowStringArray(keys["customer_id"])),
-                          "revenue": keys["revenue"].to_numpy(), "_basis": keys["_basis"].to_numpy(),
+                          **{c: keys[c].to_numpy() for c in numbers},
                           # pyramid_layers only asks which customers have no purchase (prospects)
                           "first_purchase": np.where(keys["first_purchase"].is_null().to_numpy(zero_copy_only=False),
                                                      np.nan, 0.0)},
-                         copy=False)  # no 2-D block of the three number columns (a 0.1 s copy)
+                         copy=False)  # no 2-D block of the number columns (a 0.1 s copy)
     rows = keys["_r"].to_numpy()
     del keys
     order = id_order(frame["customer_id"])
-    layers = pyramid_layers(frame, basis="_basis", shares=shares, order=order)
+    layers, abc = layers_and_classes(frame, basis=basis, shares=shares, abc_thresholds=abc_thresholds, order=order)
+    del frame
     codes = layers["pyramid_layer"].cat.codes.to_numpy()
     rank = layers["basis_rank"].fillna(0).to_numpy(dtype=np.int64)
-    # A revenue pyramid ranks the buying customers as the ABC classes do: sort them once.
-    abc = abc_classes(frame, value="revenue", thresholds=abc_thresholds, order=order,
-                      ranked=rows_by_rank(rank) if basis == "revenue" else None)
-    del frame
     position = _table_order(codes, rank, order)
     abc_codes = abc["abc_class"].cat.codes.to_numpy()[position]
     del order, abc, layers

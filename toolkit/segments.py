@@ -231,7 +231,8 @@ def id_order(ids: pd.Series) -> np.ndarray:
     n = len(arr)
     if n == 0:
         return np.empty(0, dtype=np.int64)
-    longest = pc.max(pc.binary_length(arr)).as_py()
+    lengths = pc.binary_length(arr)
+    longest = pc.max(lengths).as_py()
     if longest <= 30 and pc.all(pc.ascii_is_decimal(arr)).as_py():  # every id is digits (never empty)
         if longest <= 18 and not pc.any(pc.starts_with(arr, "0")).as_py():
             # No leading zeros (the usual case): distinct ids are distinct int64 numbers, one key.
@@ -254,7 +255,7 @@ def id_order(ids: pd.Series) -> np.ndarray:
                 # Fits int64: sort by the number, equal numbers by text ('009' < '09' < '9', so longest
                 # first, but '00' < '000'); numpy sorts integers ~4x faster than Arrow sorts strings.
                 value = pc.cast(pc.if_else(pc.equal(digits, 0), "0", stripped), pa.int64()).to_numpy()
-                length = pc.binary_length(arr).to_numpy()
+                length = lengths.to_numpy()
                 idx = np.lexsort((np.where(value == 0, length, -length), value))
             else:
                 # For digit strings, (length without leading zeros, that text) orders them as numbers.
@@ -427,6 +428,34 @@ def abc_classes(customers: pd.DataFrame, *, value: str = "revenue",
                          "cum_share_before": cum}, index=customers.index)
 
 
+def layers_and_classes(customers: pd.DataFrame, *, basis: str = "revenue",
+                       shares: Mapping[str, float] | None = None,
+                       abc_thresholds: Sequence[float] = DEFAULT_ABC_THRESHOLDS,
+                       order: np.ndarray | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`pyramid_layers` on ``basis`` and :func:`abc_classes` on revenue, sorting as little as possible.
+
+    The ids are put in order once (the costly part for millions of text ids), and a revenue
+    pyramid hands its ranking to the ABC classes, which rank the same customers the same way.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        As :func:`pyramid_layers` and :func:`abc_classes` return them.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"customer_id": list("abcd"), "revenue": [70.0, 20.0, 6.0, 4.0],
+    ...                   "first_purchase": [1.0] * 4})
+    >>> layers, abc = layers_and_classes(c)
+    >>> layers["basis_rank"].tolist(), abc["abc_class"].tolist()
+    ([1, 2, 3, 4], ['A', 'A', 'B', 'C'])
+    """
+    order = id_order(customers["customer_id"]) if order is None else order
+    layers = pyramid_layers(customers, basis=basis, shares=shares, order=order)
+    ranked = rows_by_rank(layers["basis_rank"].fillna(0).to_numpy(dtype=np.int64)) if basis == "revenue" else None
+    return layers, abc_classes(customers, thresholds=abc_thresholds, order=order, ranked=ranked)
+
+
 def customer_table(summary: pd.DataFrame, master: pd.DataFrame | None = None, *, period: Period,
                    basis: str = "revenue", shares: Mapping[str, float] | None = None,
                    abc_thresholds: Sequence[float] = DEFAULT_ABC_THRESHOLDS) -> pd.DataFrame:
@@ -492,11 +521,8 @@ def customer_table(summary: pd.DataFrame, master: pd.DataFrame | None = None, *,
         raise DataError("customer_table: pyramid basis 'margin' needs margin values; map a margin column "
                         "or use basis 'revenue'.")
     table = table.reset_index(drop=True)
-    order = id_order(table["customer_id"])  # once: sorting millions of text ids is the costly part
-    layers = pyramid_layers(table, basis=basis, shares=shares, order=order)
-    # A revenue pyramid ranks the buying customers as the ABC classes do: sort them once.
-    ranked = rows_by_rank(layers["basis_rank"].fillna(0).to_numpy(dtype=np.int64)) if basis == "revenue" else None
-    abc = abc_classes(table, thresholds=abc_thresholds, order=order, ranked=ranked)
+    order = id_order(table["customer_id"])  # once: also orders the table below
+    layers, abc = layers_and_classes(table, basis=basis, shares=shares, abc_thresholds=abc_thresholds, order=order)
     table["pyramid_layer"] = layers["pyramid_layer"]
     table["basis_rank"] = layers["basis_rank"]
     table["abc_class"] = abc["abc_class"]
