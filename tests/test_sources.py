@@ -17,6 +17,7 @@ from conftest import TX_HEADER, params_dict, write
 from toolkit.errors import DataError
 from toolkit.params import CustomersSource, TransactionsSource, parse_params
 from toolkit.sources import (
+    detect_date_formats,
     detect_decimal,
     detect_delimiter,
     detect_encoding,
@@ -81,6 +82,18 @@ def test_detect_encoding(tmp_path):
     assert detect_encoding(write(tmp_path / "l.csv", b"naam\nJos\xe9 \x81\n")) == "latin-1"
 
 
+def test_detect_encoding_across_chunks(tmp_path):
+    # The file is read in chunks of 16 MiB and pure-ASCII chunks are not decoded: a character cut at a
+    # chunk's end must still be checked against the next chunk, even when that one is all ASCII.
+    chunk = 1 << 24
+    cut = b"naam\n" + b"x" * (chunk - 6) + "é".encode() + b"\n"  # 'é' is split over the first two chunks
+    assert detect_encoding(write(tmp_path / "cut.csv", cut)) == "utf-8"
+    lone = b"naam\n" + b"x" * (chunk - 6) + b"\xc3" + b"y" * chunk + b"\xa9\n"  # lead byte, ASCII, continuation
+    assert detect_encoding(write(tmp_path / "lone.csv", lone)) == "cp1252"
+    late = b"naam\n" + b"x" * (2 * chunk) + "José".encode("cp1252") + b"\n"  # non-ASCII only in the last chunk
+    assert detect_encoding(write(tmp_path / "late.csv", late)) == "cp1252"
+
+
 # --- a clean file -------------------------------------------------------------------------------
 
 def test_clean_semicolon_decimal_comma_bom(tmp_path):
@@ -115,7 +128,7 @@ def test_only_the_typed_lines_stay_in_duckdb(tmp_path, kind):
 
 @pytest.mark.parametrize("per_pass", [2, 1_000])
 def test_duplicate_lines_found_in_one_or_several_passes(tmp_path, monkeypatch, per_pass):
-    # With 2 hashes per pass the 7 lines' hashes are sorted in 4 passes (split by remainder).
+    # With 2 hashes per pass the 7 lines' hashes are sorted in 7 parts (split by remainder), two at a time.
     import toolkit.sources as sources
 
     monkeypatch.setattr(sources, "_HASHES_PER_PASS", per_pass)
@@ -491,3 +504,17 @@ def test_trimmed_expr_is_duckdbs_trim(values):
     ("DOUBLE", "CAST(3.0 AS DOUBLE)", "3"), ("BOOLEAN", "true", "true"), ("BIGINT", "CAST(NULL AS BIGINT)", None)])
 def test_text_expr_of_typed_columns(ctype, value, text):
     assert duckdb.sql(f"SELECT {text_expr('x', ctype)} FROM (SELECT {value} AS x)").fetchall() == [(text,)]
+
+
+def test_date_formats_from_distinct_trimmed_values():
+    # Padded and blank values: the sample is the distinct trimmed, non-empty texts (3 here), so
+    # ' 13-02-2025' and '13-02-2025 ' count once; 13 > 12 decides day first, without ambiguity.
+    con = duckdb.connect()
+    con.execute("CREATE TABLE raw AS SELECT * FROM (VALUES (' 13-02-2025'), ('13-02-2025 '), ('   '), (NULL), "
+                "('01-03-2025'), ('2025-03-04')) t(d)")
+    formats, facts = detect_date_formats(con, "raw", "d", given=None, label="tx.csv", key="transactions.columns.date")
+    assert formats == ["%d-%m-%Y", "%Y-%m-%d"]
+    assert facts["formats_used"] == {"%d-%m-%Y": 2, "%Y-%m-%d": 1}
+    assert facts["parsed_share"] == pytest.approx(2 / 3)
+    assert not facts["ambiguous"]
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE NOT internal").fetchall() == [(1,)]

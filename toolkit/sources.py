@@ -23,6 +23,7 @@ import io
 import os
 import re
 from collections.abc import Collection, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -188,11 +189,24 @@ def detect_encoding(path: Path) -> str:
 
     Windows exports are cp1252 far more often than true latin-1 (the euro sign is
     byte 0x80 there); latin-1 is the fallback because it decodes any byte.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = Path(d) / "t.csv"
+    ...     _ = p.write_text("id;naam;José", encoding="cp1252")
+    ...     detect_encoding(p)
+    'cp1252'
     """
     dec = codecs.getincrementaldecoder("utf-8")()
     with _open_bytes(path) as f:
         try:
             for chunk in iter(lambda: f.read(1 << 24), b""):
+                # Most exports are pure ASCII, and checking that is cheaper than decoding (570 MB: 0.13 s
+                # instead of 0.43 s, reading included). Skipped only when no character was cut open.
+                if chunk.isascii() and not dec.getstate()[0]:
+                    continue
                 dec.decode(chunk)
             dec.decode(b"", final=True)
             return "utf-8"
@@ -728,10 +742,16 @@ def detect_date_formats(con: duckdb.DuckDBPyConnection, view: str, col: str, *, 
     DataError
         When no candidate (or the given ``date_format``) parses any value.
     """
-    # Distinct raw values first: a date column has few, so only those are trimmed (0.9 s, not 1.3 s, at 10M).
-    sample = [r[0] for r in con.execute(
-        f"SELECT DISTINCT trim(d) AS v FROM (SELECT DISTINCT {_q(col)} AS d FROM {view} WHERE {_q(col)} IS NOT NULL) "
-        f"WHERE NULLIF(trim(d), '') IS NOT NULL LIMIT {_SAMPLE}").fetchall()]
+    # Distinct raw values first: a date column has few, so only those are trimmed. In one query DuckDB
+    # pushes the trim below the DISTINCT, onto every line (10M lines: 0.64 s; through a table 0.11 s).
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _date_values_raw AS SELECT DISTINCT {_q(col)} AS d FROM {view} "
+                f"WHERE {_q(col)} IS NOT NULL")
+    try:
+        sample = [r[0] for r in con.execute(
+            f"SELECT DISTINCT trim(d) AS v FROM _date_values_raw WHERE NULLIF(trim(d), '') IS NOT NULL "
+            f"LIMIT {_SAMPLE}").fetchall()]
+    finally:
+        con.execute("DROP TABLE IF EXISTS _date_values_raw")
     if not sample:
         raise DataError(f"{label}: column '{col}' ({key}) is empty in every row; map the column that holds the dates.")
     candidates = [given] if given else [*ISO_DATE_FORMATS, *DAY_FIRST_FORMATS, *MONTH_FIRST_FORMATS]
@@ -878,16 +898,18 @@ def _typed_select(con: duckdb.DuckDBPyConnection, opened: OpenedSource, mapping:
     return items, raw_items, text_cols
 
 
-#: Line hashes sorted per pass when looking for duplicates (8 bytes each: 200 MB per pass).
+#: Line hashes held in memory at once when looking for duplicates (8 bytes each: 200 MB).
 _HASHES_PER_PASS = 25_000_000
 
 
 def _shared_hashes(con: duckdb.DuckDBPyConnection) -> np.ndarray:
     """The ``_hash`` values of table ``lines`` held by more than one line, sorted and unique.
 
-    Sorting the hashes in numpy and comparing neighbours takes under a third of the time
-    of DuckDB's ``GROUP BY _hash HAVING count(*) > 1`` over 10M lines (a hash table of 10M
-    groups); beyond :data:`_HASHES_PER_PASS` lines the hashes are split by remainder.
+    The hashes are split by remainder into parts (at least two, and so many that two
+    parts together hold at most :data:`_HASHES_PER_PASS`); two threads each fetch a part
+    and sort it in numpy (which lets go of the GIL), and equal neighbours are the shared
+    hashes. For 10M lines that takes 0.45 s, against 0.75 s for one sort of every hash
+    and 0.84-1.09 s for DuckDB's ``GROUP BY _hash HAVING count(*) > 1``.
 
     Examples
     --------
@@ -897,14 +919,17 @@ def _shared_hashes(con: duckdb.DuckDBPyConnection) -> np.ndarray:
     [5]
     """
     n = con.execute("SELECT count(*) FROM lines").fetchall()[0][0]
-    passes = max(1, -(-n // _HASHES_PER_PASS))
-    found = []
-    for k in range(passes):
-        where = f" WHERE _hash % {passes} = {k}" if passes > 1 else ""
-        hashes = con.execute(f"SELECT _hash FROM lines{where}").fetchnumpy()["_hash"]
+    parts = max(2, -(-2 * n // _HASHES_PER_PASS))
+
+    def shared_in(k: int) -> np.ndarray:
+        # A cursor per thread: a DuckDB connection runs one query at a time.
+        hashes = con.cursor().execute(f"SELECT _hash FROM lines WHERE _hash % {parts} = {k}"
+                                      ).fetchnumpy()["_hash"]
         hashes.sort()
-        found.append(np.unique(hashes[1:][hashes[1:] == hashes[:-1]]))
-        del hashes
+        return np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        found = list(pool.map(shared_in, range(parts)))
     return np.sort(np.concatenate(found))
 
 
