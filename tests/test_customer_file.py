@@ -102,3 +102,39 @@ def test_long_steps_say_how_far_they_are(tmp_path):
     con.close()
     assert said and all(m.startswith("still counting: ") for m in said)
     assert any(m.endswith("% done") for m in said)
+
+
+@pytest.mark.parametrize("threshold, lowered", [(None, False), (4_000_000, True)], ids=["holds-less", "holds-more"])
+def test_duckdb_memory_limit_lowered_only_for_the_ranking_of_a_large_summary(tmp_path, monkeypatch, threshold,
+                                                                             lowered):
+    # DuckDB's limit drops to RANKING_DUCKDB_BYTES while Python ranks, but only when DuckDB holds more
+    # than that (300,000 customers: about 22 MB, far below the default 512 MB).
+    import duckdb
+
+    import toolkit.customer_file as cf
+    from toolkit.engine import analysis_period
+
+    if threshold is not None:
+        monkeypatch.setattr(cf, "RANKING_DUCKDB_BYTES", threshold)
+    con = duckdb.connect()
+    con.execute("SET memory_limit = '2GB'")
+    con.execute(f"SET temp_directory = '{tmp_path / 'spill'}'")  # where the lowered limit spills to
+    con.execute("""CREATE TABLE summary AS SELECT CAST(i AS VARCHAR) AS customer_id, CAST(i % 97 AS DOUBLE) AS revenue,
+        CAST(i % 13 AS DOUBLE) AS margin, 1 AS orders, 1 AS lines, 0.0 AS returns, 0.0 AS revenue_previous,
+        0.0 AS margin_previous, CAST(i % 97 AS DOUBLE) AS revenue_to_date, CAST(i % 13 AS DOUBLE) AS margin_to_date,
+        DATE '2025-03-01' AS first_purchase, DATE '2025-03-01' AS last_purchase FROM range(1, 300_001) t(i)""")
+    seen = []
+    ranking = cf.layers_and_classes
+
+    def watched(*args, **kwargs):
+        seen.append(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+        return ranking(*args, **kwargs)
+
+    monkeypatch.setattr(cf, "layers_and_classes", watched)
+    counts = cf.write_customer_table(con, "summary", tmp_path / "c.csv", period=analysis_period(dt.date(2025, 12, 31)))
+    after = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    assert (seen[0] != "1.8 GiB") is lowered
+    # Restored, as far as DuckDB tells its limit: rounded down to 0.1 GiB, so a restored 2 GB may show 1.7.
+    assert after in ("1.8 GiB", "1.7 GiB")
+    assert sum(counts.values()) == 300_000
+    assert len((tmp_path / "c.csv").read_text().splitlines()) == 300_001
