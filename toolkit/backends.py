@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlparse
 import ibis
 import ibis.expr.datatypes as dtypes
 
+from toolkit.engine import with_order_key
 from toolkit.errors import DataError, ParamsError
 from toolkit.params import RunParams, TransactionsSource
 from toolkit.sources import LINE_REASONS, SourceReport
@@ -186,8 +187,7 @@ def open_remote_lines(params: RunParams, *, today: dt.date | None = None) -> tup
     else:
         duplicate = ibis.literal(False)
     lines = raw.select(**typed, reason=_reasons(typed, duplicate, today))
-    # As in the file reader: without an order id, each purchase day is one order.
-    lines = lines.mutate(order_key=ibis.coalesce(lines.order_id, lines.date.cast("string")))
+    lines = with_order_key(lines)
     reference = params.reference_date
     if reference is None:
         last = lines.filter(lines.reason.isnull()).date.max().to_pyarrow().as_py()

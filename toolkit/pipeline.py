@@ -47,6 +47,7 @@ from toolkit.engine import (
     date_range_expr,
     monthly_expr,
     tidy_summary,
+    with_order_key,
 )
 from toolkit.errors import ParamsError
 from toolkit.params import PERSONAL_FIELDS, RunParams, parse_params
@@ -249,9 +250,12 @@ def connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
 
 
 def usable_lines(con: duckdb.DuckDBPyConnection) -> ibis.Table:
-    """The run's usable transaction lines (table ``lines``, no exclusion reason) as an Ibis table."""
+    """The run's usable transaction lines (table ``lines``, no exclusion reason) as an Ibis table.
+
+    With ``order_key`` (:func:`toolkit.engine.with_order_key`), which table ``lines`` does not store.
+    """
     lines = ibis.duckdb.from_connection(con).table("lines")
-    return lines.filter(lines.reason.isnull())
+    return with_order_key(lines.filter(lines.reason.isnull()))
 
 
 def monthly_frame(lines: ibis.Table, *, has_margin: bool) -> pd.DataFrame:

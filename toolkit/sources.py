@@ -8,9 +8,10 @@ counts every excluded line per reason with its amount, so that
 
     amount read = amount usable + sum of amounts excluded per reason   (to the cent)
 
-Canonical columns of ``lines``: ``customer_id, date, amount, margin, order_key,
-order_id, product_group, quantity, sales_channel`` plus ``_row`` (1-based data row)
-and ``reason``.
+Canonical columns of ``lines``: ``customer_id, date, amount, margin, order_id,
+product_group, quantity, sales_channel`` plus ``_row`` (1-based data row) and
+``reason``. ``order_key`` is derived where the lines are read
+(:func:`toolkit.engine.with_order_key`).
 """
 
 from __future__ import annotations
@@ -1033,12 +1034,10 @@ def load_transactions(con: duckdb.DuckDBPyConnection, src: TransactionsSource, p
     if src.drop_duplicate_lines:
         hashed = f"hash({', '.join(_q(c) for c in opened.columns)}) AS _hash, "
     today = today or dt.date.today()
-    order_key = ("coalesce(order_id, CAST(date AS VARCHAR))" if typed.get("order_id")
-                 else "CAST(date AS VARCHAR)")
     con.execute(f"""
         CREATE OR REPLACE TABLE lines AS
         WITH typed AS (SELECT _row, {hashed}{', '.join(items)} FROM {opened.view})
-        SELECT * EXCLUDE ({', '.join(text_cols)}), {', '.join(raw_items)}, {order_key} AS order_key,
+        SELECT * EXCLUDE ({', '.join(text_cols)}), {', '.join(raw_items)},
           CASE WHEN customer_id IS NULL THEN 'missing_customer_id'
                WHEN date IS NULL AND _date_txt IS NULL THEN 'missing_date'
                WHEN date IS NULL THEN 'invalid_date'
@@ -1316,7 +1315,8 @@ def read_transactions_frame(path: str | os.PathLike, src: TransactionsSource, *,
                                       work_dir=Path(work_dir or tmp))
         frame = con.execute("""
             SELECT customer_id, date, CAST(amount AS DOUBLE) AS amount, CAST(margin AS DOUBLE) AS margin,
-                   order_id, order_key, product_group, quantity, sales_channel
+                   order_id, coalesce(order_id, CAST(date AS VARCHAR)) AS order_key, product_group, quantity,
+                   sales_channel
             FROM lines WHERE reason IS NULL ORDER BY _row""").df()
         con.close()
     return frame, report
