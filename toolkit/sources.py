@@ -924,8 +924,8 @@ def _shared_hashes(con: duckdb.DuckDBPyConnection) -> np.ndarray:
 
     def shared_in(k: int) -> np.ndarray:
         # A cursor per thread: a DuckDB connection runs one query at a time.
-        hashes = con.cursor().execute(f"SELECT _hash FROM lines WHERE _hash % {parts} = {k}"
-                                      ).fetchnumpy()["_hash"]
+        with con.cursor() as cursor:
+            hashes = cursor.execute(f"SELECT _hash FROM lines WHERE _hash % {parts} = {k}").fetchnumpy()["_hash"]
         hashes.sort()
         return np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
 
