@@ -1308,15 +1308,20 @@ def read_transactions_frame(path: str | os.PathLike, src: TransactionsSource, *,
     """
     import tempfile
 
+    import ibis
+
+    from toolkit.pipeline import usable_lines  # here: toolkit.pipeline imports this module
+
     path = Path(path)
     with tempfile.TemporaryDirectory() as tmp:
         con = duckdb.connect()
         report, _ = load_transactions(con, src, path, reference_date=reference_date,
                                       work_dir=Path(work_dir or tmp))
-        frame = con.execute("""
-            SELECT customer_id, date, CAST(amount AS DOUBLE) AS amount, CAST(margin AS DOUBLE) AS margin,
-                   order_id, coalesce(order_id, CAST(date AS VARCHAR)) AS order_key, product_group, quantity,
-                   sales_channel
-            FROM lines WHERE reason IS NULL ORDER BY _row""").df()
+        t = usable_lines(con)
+        expr = t.order_by("_row").select("customer_id", "date", amount=t.amount.cast("float64"),
+                                         margin=t.margin.cast("float64"), order_id=t.order_id,
+                                         order_key=t.order_key, product_group=t.product_group,
+                                         quantity=t.quantity, sales_channel=t.sales_channel)
+        frame = con.execute(ibis.to_sql(expr, dialect="duckdb")).df()
         con.close()
     return frame, report
