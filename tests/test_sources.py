@@ -521,3 +521,114 @@ def test_date_formats_from_distinct_trimmed_values():
     assert facts["parsed_share"] == pytest.approx(2 / 3)
     assert not facts["ambiguous"]
     assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE NOT internal").fetchall() == [(1,)]
+
+
+# --- CSV columns typed by DuckDB's reader -----------------------------------------------------------
+
+def _load_both(path: Path, src: TransactionsSource, monkeypatch) -> tuple[tuple, tuple, list]:
+    """Load ``path`` as the toolkit does, and again with every column read as text, recording typed reads."""
+    import toolkit.sources as sources
+
+    typed_reads: list = []
+    real = sources._read_csv_typed
+
+    def spy(*args, **kwargs):
+        typed_reads.append(real(*args, **kwargs))
+        return typed_reads[-1]
+
+    monkeypatch.setattr(sources, "_read_csv_typed", spy)
+    got = load(path, src)
+    monkeypatch.setattr(sources, "_read_csv_typed", lambda *a, **k: None)
+    text = load(path, src)
+    return got, text, typed_reads
+
+
+def test_reader_typed_csv_equals_the_text_read(tmp_path, monkeypatch):
+    rows = [
+        "F1;1;01-02-2025;12,5;3,00",       # line 2
+        "F1;1;01-02-2025;12,50;3,00",      # line 3: the same values, other text: not a duplicate
+        "F2;2;1-2-2025;-3,00;",            # line 4: no margin, one-digit day and month
+        "F3;3; 05-03-2025 ;+4;1",          # line 5: padded date, plus sign
+        "F4;4;;7,00;1",                    # line 6: no date
+        "F1;1;01-02-2025;12,5;3,00",       # line 7: duplicate of line 2
+        "F5;5;31-12-2025;,5;0,00005",      # line 8: margin rounds to 0.0001
+    ]
+    path = write(tmp_path / "tx.csv", TX_HEADER + "\n".join(rows) + "\n")
+    src = parse_params(params_dict(tx=str(path))).transactions.model_copy(update={"date_format": "%d-%m-%Y"})
+    (report, ref, lines), (t_report, t_ref, t_lines), typed_reads = _load_both(path, src, monkeypatch)
+    parsed, decimal = typed_reads[0]
+    assert parsed == {"datum": "%d-%m-%Y", "omzet": "amount", "marge": "amount"}
+    assert decimal == (",", {",": 6, ".": 0})  # 7 amounts, ',5' has no digit before the comma: no vote
+    assert reasons(report) == {"missing_date": (1, "7.00"), "duplicate_line": (1, "12.50")}
+    assert report.amount_usable == "26.50" and report.amount_read == "46.00"
+    assert report.file_format["date_formats"] == {"date": "%d-%m-%Y"} and report.file_format["decimal"] == ","
+    assert lines["margin"].tolist()[-1] == pytest.approx(0.0001)
+    assert lines["date"].tolist()[:5] == [dt.date(2025, 2, 1)] * 3 + [dt.date(2025, 3, 5), None]
+    assert report.to_dict() == t_report.to_dict() and ref == t_ref
+    # Equal lines, apart from the hash of the file columns (typed values there, text here).
+    pd.testing.assert_frame_equal(lines.drop(columns="_hash"), t_lines.drop(columns="_hash"))
+
+
+@pytest.mark.parametrize(("row", "reason"), [
+    ("F2;2;02-02-2025;1.234,50;1", None),             # thousands separator: only the text path reads it
+    ("F2;2;02-02-2025;12,5x;1", "invalid_amount"),
+    ("F2;2;2025-02-02;12,50;1", "invalid_date"),      # not the given format
+    ("F2;2;02-02-2025;12,50;1;extra", None),          # malformed line
+])
+def test_a_value_the_reader_cannot_type_reads_the_file_as_text(tmp_path, monkeypatch, row, reason):
+    path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;01-02-2025;10,00;1\n" + row + "\nF3;3;03-02-2025;5,00;1\n")
+    src = parse_params(params_dict(tx=str(path))).transactions.model_copy(update={"date_format": "%d-%m-%Y"})
+    (report, _, lines), (t_report, _, t_lines), typed_reads = _load_both(path, src, monkeypatch)
+    assert typed_reads == [None]
+    assert report.to_dict() == t_report.to_dict()
+    pd.testing.assert_frame_equal(lines, t_lines)
+    if reason:
+        assert report.examples[0]["reason"] == reason and report.examples[0]["row"] == 3
+    elif "extra" in row:
+        assert reasons(report) == {"malformed_line": (1, None)}
+    else:
+        assert lines["amount"].tolist() == [10.0, 1234.5, 5.0]
+
+
+def test_an_empty_date_column_is_reported_by_the_text_path(tmp_path):
+    path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;;10,00;1\nF2;2;;5,00;1\n")
+    src = parse_params(params_dict(tx=str(path))).transactions.model_copy(update={"date_format": "%d-%m-%Y"})
+    with pytest.raises(DataError, match=r"'datum' .* is empty in every row"):
+        load(path, src)
+
+
+def _typed_and_text(tmp_path: Path, values: list[str], sql_type: str, text_sql: str, **options) -> tuple[dict, dict]:
+    """Each value as DuckDB's reader types it (the rejected ones left out) and as the text path reads it."""
+    from toolkit.sources import CsvDialect, _csv_scan
+
+    path = write(tmp_path / "v.csv", "id;a\n" + "".join(f"{i};{v}\n" for i, v in enumerate(values)))
+    dialect = CsvDialect(delimiter=";", encoding="utf-8", header=["id", "a"], has_bom=False)
+    con = duckdb.connect()
+    typed = dict(con.execute(f"SELECT CAST(id AS INTEGER), a FROM "
+                             f"{_csv_scan(path, dialect, types={'a': sql_type}, rejects='typed', **options)}"
+                             ).fetchall())
+    text = dict(con.execute(f"SELECT CAST(id AS INTEGER), {text_sql} FROM {_csv_scan(path, dialect, rejects='text')}"
+                            ).fetchall())
+    return typed, text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789,.-+ e€()", max_size=9), min_size=1, max_size=40),
+       st.sampled_from([",", "."]))
+def test_the_reader_types_amounts_as_the_text_path_or_not_at_all(tmp_path_factory, values, decimal):
+    from toolkit.sources import amount_expr
+
+    typed, text = _typed_and_text(tmp_path_factory.mktemp("a"), values, "DECIMAL(18,4)",
+                                  amount_expr("a", "VARCHAR", decimal), decimal=decimal)
+    assert {i: text[i] for i in typed} == typed
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789-/.: T", max_size=12), min_size=1, max_size=40),
+       st.sampled_from(["%d-%m-%Y", "%Y-%m-%d", "%d/%m/%y", "%m/%d/%Y", "%d.%m.%Y %H:%M", "%Y%m%d"]))
+def test_the_reader_types_dates_as_the_text_path_or_not_at_all(tmp_path_factory, values, date_format):
+    from toolkit.sources import date_expr
+
+    typed, text = _typed_and_text(tmp_path_factory.mktemp("d"), values, "DATE",
+                                  date_expr("a", "VARCHAR", [date_format]), date_format=date_format)
+    assert {i: text[i] for i in typed} == typed
