@@ -632,3 +632,22 @@ def test_the_reader_types_dates_as_the_text_path_or_not_at_all(tmp_path_factory,
     typed, text = _typed_and_text(tmp_path_factory.mktemp("d"), values, "DATE",
                                   date_expr("a", "VARCHAR", [date_format]), date_format=date_format)
     assert {i: text[i] for i in typed} == typed
+
+
+def test_unmapped_roles_have_the_types_of_mapped_ones(tmp_path):
+    # A chapter summing quantities must not meet a text column only because the export had none.
+    path = write(tmp_path / "tx.csv", "factuur;klant;datum;omzet;marge;aantal;korting\n"
+                 "F1;1;01-02-2025;12,50;3,00;2;10\n")
+    types = []
+    for mapped in (True, False):
+        params = params_dict(tx=str(path))
+        params["transactions"]["columns"] |= ({"quantity": "aantal", "discount": "korting"} if mapped else
+                                              {"margin": None, "order_id": None})
+        con = duckdb.connect()
+        load_transactions(con, parse_params(params).transactions, path, reference_date=dt.date(2025, 12, 31),
+                          work_dir=tmp_path, today=TODAY)
+        types.append(dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
+                                      "WHERE table_name = 'lines'").fetchall()))
+    roles = ("margin", "order_id", "quantity", "discount")
+    assert {r: types[0][r] for r in roles} == {r: types[1][r] for r in roles} == {
+        "margin": "DECIMAL(18,4)", "order_id": "VARCHAR", "quantity": "DOUBLE", "discount": "DOUBLE"}

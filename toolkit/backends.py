@@ -118,7 +118,7 @@ def _typed(raw: ibis.Table, src: TransactionsSource, where: str) -> dict[str, ib
     for role, col in mapping.items():
         if col is None:
             out[role] = ibis.null().cast({"date": "date", "amount": "decimal(18,4)", "margin": "decimal(18,4)",
-                                          "quantity": "float64"}.get(role, "string"))
+                                          "quantity": "float64", "discount": "float64"}.get(role, "string"))
             continue
         value, dtype = raw[col], raw[col].type()
         if role in _TEXT_ROLES:

@@ -935,7 +935,8 @@ def _typed_select(con: duckdb.DuckDBPyConnection, opened: OpenedSource, mapping:
     date_formats: dict[str, str] = {}
     for role, col in mapping.items():
         if col is None:
-            sql_type = "DATE" if role in dates else "DECIMAL(18,4)" if role in amounts else "VARCHAR"
+            sql_type = ("DATE" if role in dates else "DECIMAL(18,4)" if role in amounts
+                        else "DOUBLE" if role in numbers else "VARCHAR")  # the types of mapped columns
             items.append(f"CAST(NULL AS {sql_type}) AS {role}")
             continue
         ctype = opened.columns[col]
