@@ -651,3 +651,17 @@ def test_unmapped_roles_have_the_types_of_mapped_ones(tmp_path):
     roles = ("margin", "order_id", "quantity", "discount")
     assert {r: types[0][r] for r in roles} == {r: types[1][r] for r in roles} == {
         "margin": "DECIMAL(18,4)", "order_id": "VARCHAR", "quantity": "DOUBLE", "discount": "DOUBLE"}
+
+
+def test_a_file_changed_between_the_typed_and_the_text_read_is_an_error(tmp_path, monkeypatch):
+    # Duplicates after a typed read are compared on a second, text read of the file; if that read has
+    # other lines, the comparison would pair the wrong lines.
+    import toolkit.sources as sources
+
+    rows = "F1;1;01-02-2025;10,00;1\nF1;1;01-02-2025;10,00;1\n"
+    path = write(tmp_path / "tx.csv", TX_HEADER + rows)
+    changed = write(tmp_path / "later.csv", TX_HEADER + rows + "F2;2;02-02-2025;5,00;1\n")
+    real = sources._csv_scan
+    monkeypatch.setattr(sources, "_csv_scan", lambda p, dialect, **kw: real(changed if not kw else p, dialect, **kw))
+    with pytest.raises(DataError, match=r"tx\.csv: the file changed while it was read"):
+        load(path)

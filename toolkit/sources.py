@@ -23,7 +23,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -492,6 +492,8 @@ class OpenedSource:
     parsed: dict[str, str] = field(default_factory=dict)
     #: The decimal separator the amounts were read with and the sample's votes (:func:`detect_decimal`).
     decimal: tuple[str, dict[str, int]] | None = None
+    #: For a typed CSV read: a ``read_csv`` of the same file with every column text (lines are compared as text).
+    text_scan: str = ""
 
 
 def source_columns(path: Path, src: TransactionsSource | CustomersSource) -> list[str]:
@@ -610,6 +612,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, src: TransactionsSou
     fmt: dict[str, Any] = {"kind": kind}
     parsed: dict[str, str] = {}
     decimal = None
+    text_scan = ""
     if kind == "csv":
         dialect = sniff_csv(path, delimiter=src.delimiter, encoding=src.encoding)
         _check_header(dialect.header, label)
@@ -630,6 +633,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, src: TransactionsSou
         try:
             if typed:
                 parsed, decimal = typed
+                text_scan = _csv_scan(read_path, dialect)
             else:
                 # Rows are stored in file order, so rowid numbers them: row_number() OVER () would make the
                 # read single-threaded (4.8 s instead of 2.7 s for 10M lines).
@@ -666,7 +670,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, src: TransactionsSou
                        ("TABLE", f"{name}_reject_scans")),
                "parquet": (("VIEW", f"{name}_raw"),)}.get(kind, (("TABLE", f"{name}_raw"),))
     return OpenedSource(view=f"{name}_raw", columns=columns, file_format=fmt, rejects=rejects, objects=objects,
-                        parsed=parsed, decimal=decimal)
+                        parsed=parsed, decimal=decimal, text_scan=text_scan)
 
 
 def close_source(con: duckdb.DuckDBPyConnection, opened: OpenedSource) -> None:
@@ -1034,23 +1038,35 @@ def _shared_hashes(con: duckdb.DuckDBPyConnection) -> np.ndarray:
     return np.sort(np.concatenate(found))
 
 
-def _mark_duplicate_lines(con: duckdb.DuckDBPyConnection, view: str, columns: list[str], *,
-                          text: Callable[[], OpenedSource] | None = None) -> None:
+def _mark_duplicate_lines(con: duckdb.DuckDBPyConnection, opened: OpenedSource, *, label: str) -> None:
     """Set reason ``duplicate_line`` on every line identical in all file columns to an earlier line.
 
     Exact, but cheap: table ``lines`` holds each row's hash of its file columns
     (``_hash``, computed while the lines were typed, so the file is read once); only
     rows whose hash is shared (:func:`_shared_hashes`) are compared column by column.
-    When the reader typed some columns (equal values, maybe different text: ``12,5`` and
-    ``12,50``), ``text`` opens the file again as text for that comparison.
+    When the reader typed some columns (:attr:`OpenedSource.parsed`: equal values may have
+    different text, like ``12,5`` and ``12,50``), the file is read again as text for that
+    comparison, in place of the typed copy. (Reading only the candidates' lines again does
+    not work: DuckDB does not keep a filtered CSV scan in file order.)
     """
     shared = _shared_hashes(con)
     if not len(shared):
         return
-    opened = text() if text else None
-    if opened is not None:
-        view = opened.view
-    cols = ", ".join(_q(c) for c in columns)
+    view = opened.view
+    if opened.text_scan:
+        close_source(con, opened)
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _dup_text AS SELECT * FROM {opened.text_scan}")
+            same = con.execute("SELECT (SELECT count(*) FROM _dup_text) = (SELECT count(*) FROM lines)").fetchall()
+        except duckdb.Error:
+            same = [(False,)]
+        if not same[0][0]:
+            con.execute("DROP TABLE IF EXISTS _dup_text")
+            raise DataError(f"{label}: the file changed while it was read (the second read differs from the "
+                            "first); run again on a file that is not being written.")
+        con.execute("CREATE OR REPLACE TEMP VIEW _dup_lines AS SELECT rowid + 1 AS _row, * FROM _dup_text")
+        view = "_dup_lines"
+    cols = ", ".join(_q(c) for c in opened.columns)
     con.register("_shared_hashes", pa.table({"_hash": pa.array(shared, type=pa.uint64())}))
     try:
         con.execute(f"""
@@ -1062,8 +1078,8 @@ def _mark_duplicate_lines(con: duckdb.DuckDBPyConnection, view: str, columns: li
               WHERE _k > 1)""")
     finally:
         con.unregister("_shared_hashes")
-        if opened is not None:
-            close_source(con, opened)
+        con.execute("DROP VIEW IF EXISTS _dup_lines")
+        con.execute("DROP TABLE IF EXISTS _dup_text")
 
 
 def _reader_parse(mapping: Mapping[str, str | None]) -> dict[str, str]:
@@ -1181,12 +1197,9 @@ def load_transactions(con: duckdb.DuckDBPyConnection, src: TransactionsSource, p
                WHEN date > DATE {_lit(today.isoformat())} THEN 'date_in_future'
                ELSE NULL END AS reason
         FROM typed""")
-    if opened.parsed:
-        close_source(con, opened)  # typed values: duplicates are compared as text, read again when needed
     if src.drop_duplicate_lines:
         # Before the reference date is taken: a duplicate is never a usable line.
-        text = (lambda: open_source(con, path, src, name="tx_text", work_dir=work_dir)) if opened.parsed else None
-        _mark_duplicate_lines(con, opened.view, list(opened.columns), text=text)
+        _mark_duplicate_lines(con, opened, label=label)
     close_source(con, opened)  # table lines holds every line now, the failed texts included
     if reference_date is None:
         last = con.execute("SELECT max(date) FROM lines WHERE reason IS NULL").fetchall()[0][0]
