@@ -665,3 +665,20 @@ def test_a_file_changed_between_the_typed_and_the_text_read_is_an_error(tmp_path
     monkeypatch.setattr(sources, "_csv_scan", lambda p, dialect, **kw: real(changed if not kw else p, dialect, **kw))
     with pytest.raises(DataError, match=r"tx\.csv: the file changed while it was read"):
         load(path)
+
+
+def test_a_mostly_empty_amount_column_is_sampled_by_the_text_path(tmp_path, monkeypatch):
+    # The reader's decimal sample looks at ten times the sample size of lines; with fewer amounts there the
+    # text path, which samples every line, decides (here 2 amounts wanted, none in the first 20 lines).
+    import toolkit.sources as sources
+
+    monkeypatch.setattr(sources, "_SAMPLE", 2)
+    rows = "".join(f"F{i};{i};01-02-2025;;1\n" for i in range(20))
+    rows += "F20;20;01-02-2025;5,00;1\nF21;21;01-02-2025;7,50;1\n"
+    path = write(tmp_path / "tx.csv", TX_HEADER + rows)
+    src = parse_params(params_dict(tx=str(path))).transactions
+    (report, _, lines), (t_report, _, t_lines), typed_reads = _load_both(path, src, monkeypatch)
+    assert typed_reads == [None]
+    pd.testing.assert_frame_equal(lines, t_lines)
+    assert reasons(report) == {"missing_amount": (20, None)} and report.amount_usable == "12.50"
+    assert report.to_dict() == t_report.to_dict()

@@ -575,10 +575,13 @@ def _read_csv_typed(con: duckdb.DuckDBPyConnection, path: Path, dialect: CsvDial
     try:
         if amounts:
             if decimal is None:
-                # _typed_select's sample from the text table: the first non-empty values in file order.
-                sample = [r[0] for r in con.execute(
-                    f"SELECT {_q(amounts[0])} FROM {_csv_scan(path, dialect, ignore_errors=True)} "
-                    f"WHERE {_q(amounts[0])} IS NOT NULL LIMIT {_SAMPLE}").fetchall()]
+                # _typed_select's sample from the text table: the first non-empty values in file order. Filtered
+                # in Python: DuckDB keeps an unfiltered scan in file order, not always a filtered one.
+                head = con.execute(f"SELECT {_q(amounts[0])} FROM {_csv_scan(path, dialect, ignore_errors=True)} "
+                                   f"LIMIT {10 * _SAMPLE}").fetchall()
+                sample = [v for v, in head if v is not None][:_SAMPLE]
+                if len(sample) < _SAMPLE and len(head) == 10 * _SAMPLE:
+                    return None  # a mostly empty amount column: the text path samples it
                 decimal, found = detect_decimal(sample, delimiter=dialect.delimiter)
             else:
                 found = {",": 0, ".": 0}
@@ -974,8 +977,8 @@ def _typed_select(con: duckdb.DuckDBPyConnection, opened: OpenedSource, mapping:
                     decimal, votes = opened.decimal  # the CSV reader typed the amounts, from the same sample
                 else:
                     sample = [r[0] for r in con.execute(
-                        f"SELECT {_q(col)} FROM {opened.view} WHERE {_q(col)} IS NOT NULL LIMIT {_SAMPLE}"
-                    ).fetchall()]
+                        f"SELECT {_q(col)} FROM {opened.view} WHERE {_q(col)} IS NOT NULL ORDER BY _row "
+                        f"LIMIT {_SAMPLE}").fetchall()]
                     decimal, votes = detect_decimal(sample, delimiter=opened.file_format.get("delimiter"))
                 if votes[","] and votes["."]:
                     report.warnings.append({"code": "mixed_decimal_separators", "column": col,
