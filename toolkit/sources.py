@@ -629,9 +629,8 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, src: TransactionsSou
         fmt.update(delimiter=dialect.delimiter, encoding=dialect.encoding + (" (BOM)" if dialect.has_bom else ""))
         typed = None
         if parse:
-            typed = _read_csv_typed(con, read_path, dialect, parse, name=name,
-                                    decimal=getattr(src, "decimal", None),
-                                    date_format=getattr(src, "date_format", None))
+            typed = _read_csv_typed(con, read_path, dialect, parse, name=name, decimal=src.decimal,
+                                    date_format=src.date_format)
         try:
             if typed:
                 parsed, decimal = typed
