@@ -20,6 +20,10 @@ Tools (each one a child process; wall clock, peak RSS and CPU seconds via GNU ``
 ``duckdb-sql``
     Baseline B: one hand-written DuckDB query on the file, written with ``COPY``
     (revenue, margin, orders, first and last purchase per customer).
+``duckdb-agg``
+    Baseline B, the same aggregation: one hand-written DuckDB query computing every aggregate
+    of the toolkit's customer summary (the 11 figures per customer), written with ``COPY``;
+    no checks, no ranking.
 ``duckdb-full``
     Baseline B+: the toolkit's whole customers.csv in one hand-written query (every
     aggregate, layers, ABC classes, the same order; no data-quality checks).
@@ -87,7 +91,7 @@ GROUPS = (
     ("Diversen", 6.0, 0.50, 0.01),
 )
 
-TOOLS = ("toolkit", "pandas", "duckdb-sql", "duckdb-full", "lifetimes")
+TOOLS = ("toolkit", "pandas", "duckdb-sql", "duckdb-agg", "duckdb-full", "lifetimes")
 #: Tools whose output follows another convention (the lifetimes RFM summary): checked on their own.
 OTHER_CONVENTION = ("lifetimes",)
 FORMATS = ("csv", "parquet")
@@ -541,19 +545,15 @@ def duckdb_sql(kind: str, path: str) -> str:
         GROUP BY klantnr"""
 
 
-def duckdb_full_sql(kind: str, path: str) -> str:
-    """The toolkit's whole customers.csv in one statement: every column, layers, ABC classes and order.
+def duckdb_agg_sql(kind: str, path: str) -> str:
+    """Every figure of the toolkit's customer summary, per customer, as one query straight on the file.
 
-    Same rules as toolkit/engine.py and toolkit/segments.py (default shares 1/4/15/30/50 %,
-    ABC at 80/95 % of cumulative revenue before the customer, ties by numeric customer id),
-    without the data-quality accounting (exclusion reasons, duplicate lines, examples).
+    The aggregation part of :func:`duckdb_full_sql`: same rules as
+    ``toolkit.engine.customer_summary_expr``, one row per customer, in no particular order.
     """
     s, e = f"DATE '{PERIOD_START.isoformat()}'", f"DATE '{REFERENCE_DATE.isoformat()}'"
     p = f"DATE '{PREVIOUS_START.isoformat()}'"
-    layers = " ".join(f"WHEN basis_rank <= (n * {c} + 99) // 100 THEN '{name}'"
-                      for name, c in (("top", 1), ("large", 5), ("medium_large", 20), ("medium_small", 50)))
     return f"""
-        WITH agg AS (
           SELECT klantnr AS customer_id,
             coalesce(sum(omzet) FILTER (WHERE datum > {s}), 0) AS revenue,
             coalesce(sum(marge) FILTER (WHERE datum > {s}), 0) AS margin,
@@ -567,7 +567,21 @@ def duckdb_full_sql(kind: str, path: str) -> str:
             coalesce(sum(omzet), 0) AS revenue_to_date, coalesce(sum(marge), 0) AS margin_to_date
           FROM {_duckdb_source(kind, path)}
           WHERE klantnr IS NOT NULL AND datum <= {e}
-          GROUP BY klantnr),
+          GROUP BY klantnr"""
+
+
+def duckdb_full_sql(kind: str, path: str) -> str:
+    """The toolkit's whole customers.csv in one statement: every column, layers, ABC classes and order.
+
+    Same rules as toolkit/engine.py and toolkit/segments.py (default shares 1/4/15/30/50 %,
+    ABC at 80/95 % of cumulative revenue before the customer, ties by numeric customer id),
+    without the data-quality accounting (exclusion reasons, duplicate lines, examples).
+    """
+    s, e = f"DATE '{PERIOD_START.isoformat()}'", f"DATE '{REFERENCE_DATE.isoformat()}'"
+    layers = " ".join(f"WHEN basis_rank <= (n * {c} + 99) // 100 THEN '{name}'"
+                      for name, c in (("top", 1), ("large", 5), ("medium_large", 20), ("medium_small", 50)))
+    return f"""
+        WITH agg AS ({duckdb_agg_sql(kind, path)}),
         keyed AS (SELECT *, lpad(customer_id, 20, '0') AS id_key FROM agg),
         ranked AS (
           SELECT *, row_number() OVER (ORDER BY revenue DESC, id_key, customer_id) AS basis_rank,
@@ -590,13 +604,17 @@ def duckdb_full_sql(kind: str, path: str) -> str:
                                pyramid_layer), basis_rank NULLS LAST, id_key, customer_id"""
 
 
-def worker_duckdb(kind: str, path: str, out: str, *, full: bool = False) -> None:
-    """Baseline B (and B+): the query, written with COPY ... TO."""
+#: The hand-written queries, by tool name.
+DUCKDB_QUERIES = {"duckdb-sql": duckdb_sql, "duckdb-agg": duckdb_agg_sql, "duckdb-full": duckdb_full_sql}
+
+
+def worker_duckdb(tool: str, kind: str, path: str, out: str) -> None:
+    """Baselines B and B+: the tool's query, written with COPY ... TO."""
     import duckdb
 
     con = duckdb.connect()
     o = out.replace("'", "''")
-    sql = duckdb_full_sql(kind, path) if full else duckdb_sql(kind, path)
+    sql = DUCKDB_QUERIES[tool](kind, path)
     con.execute(f"COPY ({sql}) TO '{o}' (HEADER, DELIMITER ',', DATEFORMAT '%Y-%m-%d')")
     con.close()
 
@@ -750,6 +768,10 @@ def tool_command(tool: str, kind: str, ds: DataSet, out: Path, snapshot: Path | 
 # Checking that all tools computed the same thing
 
 
+#: Summary figures beyond the five every tool writes, compared where both files have them (cents).
+MORE_AGGREGATES = ("revenue_previous", "margin_previous", "returns", "lines", "revenue_to_date", "margin_to_date")
+
+
 def verify(outputs: dict[str, Path], truth: dict[str, Any], label: str) -> dict[str, Any]:
     """Compare every tool's customer file with the generator's totals and with each other, per customer.
 
@@ -764,6 +786,7 @@ def verify(outputs: dict[str, Path], truth: dict[str, Any], label: str) -> dict[
     problems: list[str] = []
     totals: dict[str, dict[str, Any]] = {}
     segment_cols: dict[str, bool] = {}
+    more: dict[str, list[str]] = {}
     for tool, path in outputs.items():
         p = str(path).replace("'", "''")
         rel = con.execute(f"SELECT * FROM read_csv('{p}', header=true, all_varchar=true) LIMIT 0")
@@ -771,6 +794,9 @@ def verify(outputs: dict[str, Path], truth: dict[str, Any], label: str) -> dict[
         segment_cols[tool] = "pyramid_layer" in header
         extra = (", pyramid_layer, abc_class, CAST(CAST(basis_rank AS DOUBLE) AS BIGINT) AS basis_rank"
                  if segment_cols[tool] else "")
+        more[tool] = [c for c in MORE_AGGREGATES if c in header]
+        extra += "".join(f", CAST(round(CAST({c} AS DOUBLE) * 100) AS BIGINT) AS {c}" if c != "lines" else
+                         ", CAST(lines AS BIGINT) AS lines" for c in more[tool])
         con.execute(f"""CREATE OR REPLACE TABLE "{tool}" AS SELECT row_number() OVER () AS _line,
             CAST(customer_id AS VARCHAR) AS customer_id,
             CAST(round(CAST(revenue AS DOUBLE) * 100) AS BIGINT) AS revenue,
@@ -794,6 +820,7 @@ def verify(outputs: dict[str, Path], truth: dict[str, Any], label: str) -> dict[
         names = ["customers in one file only", "revenue", "margin", "orders", "first_purchase", "last_purchase"]
         if segment_cols[ref] and segment_cols[tool]:
             names += ["pyramid_layer", "abc_class", "basis_rank"]
+        names += [c for c in more[ref] if c in more[tool]]
         counts = ", ".join(
             "count(*) FILTER (WHERE a.customer_id IS NULL OR b.customer_id IS NULL)" if i == 0 else
             f"count(*) FILTER (WHERE a.{c} IS DISTINCT FROM b.{c})" for i, c in enumerate(names))
@@ -1001,7 +1028,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.worker == "lifetimes":
             worker_lifetimes(args.kind, args.input, args.output)
         else:
-            worker_duckdb(args.kind, args.input, args.output, full=args.worker == "duckdb-full")
+            worker_duckdb(args.worker, args.kind, args.input, args.output)
         return 0
 
     if args.quick:
