@@ -60,10 +60,6 @@ def plot_churn_flow(flow: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = N
     ax.bar(x, back, width, bottom=new, color=BACK_COLOR, label=t("lifecycle.legend_back", lang))
     ax.bar(x, -lost, width, color=LOST_COLOR, label=t("lifecycle.legend_lost", lang))
     small = len(flow) <= 8
-    for xi, up, down in zip(x, new + back, lost, strict=True):
-        if small:
-            ax.text(xi, up, "+" + fmt_int(up, lang), ha="center", va="bottom", fontsize=7.5, color=TEXT)
-            ax.text(xi, -down, "−" + fmt_int(down, lang), ha="center", va="top", fontsize=7.5, color=TEXT)
     ax.axhline(0, color=TEXT, lw=0.6)
     top = max(float((new + back).max()), float(lost.max()), 1.0) * 1.25
     ax.set_ylim(-top, top)
@@ -79,8 +75,21 @@ def plot_churn_flow(flow: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = N
     twin = ax.twinx()
     twin.plot(x, flow["customers_end"].to_numpy(dtype=float), color=TEXT, marker="o", lw=1.4, ms=4,
               label=t("lifecycle.legend_active", lang))
-    twin.set_ylim(0, float(flow["customers_end"].max()) * 1.15 or 1)
+    # Both axes have their zero on the same line (the bars' axis runs from -top to top); the
+    # right axis shows only its non-negative ticks, as customers are never negative.
+    active_top = float(flow["customers_end"].max()) * 1.15 or 1.0
+    twin.set_ylim(-active_top, active_top)
+    twin.set_yticks([v for v in MaxNLocator(nbins=4).tick_values(0, active_top) if 0 <= v <= active_top])
     twin.yaxis.set_major_formatter(_thousands(lang))
+    # The bars' figures are drawn on the twin axes, over its line, on a light box (none for a zero bar).
+    label = {"ha": "center", "fontsize": 7.5, "color": TEXT, "xycoords": ax.transData, "textcoords": "offset points",
+             "zorder": 5, "bbox": {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none",
+                                   "alpha": 0.8}}
+    for xi, up, down in zip(x, new + back, lost, strict=True):
+        if small and up:
+            twin.annotate("+" + fmt_int(up, lang), (xi, up), xytext=(0, 2), va="bottom", **label)
+        if small and down:
+            twin.annotate("−" + fmt_int(down, lang), (xi, -down), xytext=(0, -2), va="top", **label)
     twin.set_ylabel(t("lifecycle.axis_active", lang))
     twin.spines["right"].set_visible(True)
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
