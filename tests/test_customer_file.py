@@ -138,3 +138,23 @@ def test_duckdb_memory_limit_lowered_only_for_the_ranking_of_a_large_summary(tmp
     assert after in ("1.8 GiB", "1.7 GiB")
     assert sum(counts.values()) == 300_000
     assert len((tmp_path / "c.csv").read_text().splitlines()) == 300_001
+
+
+def test_memory_limit_of_a_run_connection_restored_exactly_after_the_ranking(tmp_path, monkeypatch):
+    # A run's connection remembers its limit as given ("2GB"), so the restore after the ranking does not
+    # go through DuckDB's rounded print of it ("1.8 GiB", which set again reads back as "1.7 GiB").
+    import toolkit.customer_file as cf
+    from toolkit.engine import analysis_period
+    from toolkit.pipeline import connect
+
+    monkeypatch.setenv("KLANTPIRAMIDE_DUCKDB_MEMORY", "2GB")
+    monkeypatch.setattr(cf, "RANKING_DUCKDB_BYTES", 4_000_000)
+    con = connect(tmp_path)
+    before = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con.execute("""CREATE TABLE summary AS SELECT CAST(i AS VARCHAR) AS customer_id, CAST(i % 97 AS DOUBLE) AS revenue,
+        NULL::DOUBLE AS margin, 1 AS orders, 1 AS lines, 0.0 AS returns, 0.0 AS revenue_previous,
+        NULL::DOUBLE AS margin_previous, CAST(i % 97 AS DOUBLE) AS revenue_to_date, NULL::DOUBLE AS margin_to_date,
+        DATE '2025-03-01' AS first_purchase, DATE '2025-03-01' AS last_purchase FROM range(1, 300_001) t(i)""")
+    cf.write_customer_table(con, "summary", tmp_path / "c.csv", period=analysis_period(dt.date(2025, 12, 31)))
+    assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == before == "1.8 GiB"
+    con.close()

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 from toolkit.csv_files import CSV_OPTIONS
-from toolkit.engine import Period
+from toolkit.engine import MEMORY_LIMIT_VARIABLE, Period
 from toolkit.errors import DataError
 from toolkit.params import DEFAULT_ABC_THRESHOLDS, PERSONAL_FIELDS
 from toolkit.segments import (
@@ -129,7 +129,9 @@ def write_customer_table(con: duckdb.DuckDBPyConnection, summary: str, out: Path
     held = con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchall()[0][0] or 0
     lowered = held > RANKING_DUCKDB_BYTES
     if lowered:
-        limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        # The limit as the connection was given it (exact), else as DuckDB prints it (rounded, "4.7 GiB").
+        limit = con.execute(f"SELECT coalesce(getvariable({_lit(MEMORY_LIMIT_VARIABLE)}), "
+                            "current_setting('memory_limit'))").fetchall()[0][0]
         with contextlib.suppress(duckdb.Error):
             con.execute(f"SET memory_limit = '{RANKING_DUCKDB_BYTES}B'")
     numbers = ["revenue"] if basis == "revenue" else ["revenue", basis]

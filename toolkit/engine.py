@@ -33,6 +33,9 @@ from ibis import _
 
 from toolkit.errors import DataError
 
+#: The DuckDB variable holding a run connection's memory limit as given (``toolkit.pipeline.connect``).
+MEMORY_LIMIT_VARIABLE = "klantpiramide_memory_limit"
+
 
 @dataclass(frozen=True)
 class Period:

@@ -39,6 +39,7 @@ from toolkit import __version__
 from toolkit.analysis import Analysis, AnalysisContext, merge_columns, registered
 from toolkit.backends import open_remote_lines
 from toolkit.engine import (
+    MEMORY_LIMIT_VARIABLE,
     SUMMARY_ROLES,
     Period,
     SharedTables,
@@ -52,7 +53,7 @@ from toolkit.engine import (
 from toolkit.errors import ParamsError
 from toolkit.params import PERSONAL_FIELDS, RunParams, parse_params
 from toolkit.segments import customer_table, is_in, relayer
-from toolkit.sources import SourceReport, load_customers, load_transactions
+from toolkit.sources import SourceReport, _lit, load_customers, load_transactions
 
 Progress = Callable[[str], None]
 
@@ -241,6 +242,9 @@ def connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as exc:
         raise ParamsError(f"KLANTPIRAMIDE_DUCKDB_MEMORY={limit!r} is not a memory size DuckDB accepts "
                           f"({str(exc).splitlines()[0]}); use e.g. 8GB or 25%.") from None
+    # As given (like "20%"): current_setting reads it back rounded ("4.7 GiB"), and a limit lowered for a
+    # while (toolkit.customer_file) is restored from this exactly.
+    con.execute(f"SET VARIABLE {MEMORY_LIMIT_VARIABLE} = {_lit(limit)}")
     # Progress is tracked (for progress_ticks) but never drawn over the run's own messages. In a Jupyter
     # kernel DuckDB refuses to track it without ipywidgets; progress_ticks then reports the time only.
     with contextlib.suppress(duckdb.Error):
