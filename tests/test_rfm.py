@@ -222,3 +222,27 @@ def test_every_buyer_gets_exactly_one_segment_and_scores_respect_order(rows, k):
         for v in np.unique(values):
             assert len(set(s[values == v])) == 1  # ties get the same score
         assert s[key == key.min()].min() == 1  # the worst value scores 1
+
+
+def test_conventions_numbers_the_same_from_saved_frames_reading_only_their_columns(tmp_path):
+    # The RFM chapter compares the buyers' R, F and M with the CLV summary's; saved results read only
+    # the 5 columns compared from clv_customers.parquet, with the same table as from the frame itself.
+    import types
+
+    from toolkit.pipeline import SavedFrames
+    from toolkit.views.rfm import conventions_numbers
+
+    customers = pd.DataFrame({"customer_id": pd.Series(["1", "2", "3"], dtype="string"),
+                              "r_score": [5, 3, None], "frequency": [4, 2, 0], "recency_days": [10, 70, None],
+                              "monetary": [50.0, 30.0, None]})
+    clv = pd.DataFrame({"customer_id": ["2", "1", "3"], "frequency": [1.0, 3.0, 0.0], "recency": [2.0, 8.0, 0.0],
+                        "T": [10.0, 12.0, 5.0], "monetary_value": [30.0, 50.0, 0.0], "p_alive": [0.5, 0.9, 0.1],
+                        "clv": [10.0, 90.0, 0.0]})
+    clv.to_parquet(tmp_path / "clv_customers.parquet")
+    in_memory = types.SimpleNamespace(lang="en", customers=customers, frames={"clv_customers": clv})
+    saved = types.SimpleNamespace(lang="en", customers=customers, frames=SavedFrames(tmp_path, ["clv_customers"]))
+    html = conventions_numbers(in_memory)
+    assert html == conventions_numbers(saved)
+    # Buyers 1 and 2: frequency 3.0 ours, 2.0 in the CLV convention; recency 40 days ours, 5 weeks = 35 days.
+    assert ">3.0<" in html and ">2.0<" in html and ">40<" in html and ">35<" in html
+    assert "clv_customers" not in saved.frames._loaded  # only the 5 columns were read, nothing cached

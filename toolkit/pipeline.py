@@ -25,7 +25,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,10 +34,12 @@ from typing import Any
 import duckdb
 import ibis
 import pandas as pd
+import pyarrow.parquet as pq
 
 from toolkit import __version__
 from toolkit.analysis import Analysis, AnalysisContext, merge_columns, registered
 from toolkit.backends import open_remote_lines
+from toolkit.columns import only_columns
 from toolkit.engine import (
     MEMORY_LIMIT_VARIABLE,
     SUMMARY_ROLES,
@@ -202,6 +204,22 @@ class SavedFrames(MutableMapping[str, pd.DataFrame]):
                 raise KeyError(name)
             self._loaded[name] = pd.read_parquet(self._folder / f"{name}.parquet")
         return self._loaded[name]
+
+    def read_columns(self, name: str, columns: Sequence[str]) -> pd.DataFrame:
+        """Frame ``name`` with only those of ``columns`` it has: read from its file alone unless loaded already.
+
+        Raises
+        ------
+        KeyError
+            When there is no frame ``name``.
+        """
+        if name in self._loaded:
+            return only_columns(self._loaded[name], columns)
+        if name not in self._names:
+            raise KeyError(name)
+        path = self._folder / f"{name}.parquet"
+        present = set(pq.read_schema(path).names)
+        return pd.read_parquet(path, columns=[c for c in columns if c in present])
 
     def __setitem__(self, name: str, frame: pd.DataFrame) -> None:
         if name not in self._names:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from toolkit.columns import only_columns
+from toolkit.columns import frame_columns, only_columns
 from toolkit.i18n import fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, t
 from toolkit.rfm import rfm_score_ranges, rfm_segment_summary, value_frequency_matrix
 from toolkit.segments import positions_in
@@ -182,9 +182,9 @@ def conventions_section(run: RunResults) -> str:
 def conventions_numbers(run: RunResults) -> str:
     """The same buyers' average R, F and M in both conventions, when the CLV analysis computed its summary."""
     lang = run.lang
-    clv = run.frames.get("clv_customers")
-    needed = {"customer_id", "frequency", "recency", "T", "monetary_value"}
-    if clv is None or not needed <= set(clv.columns):
+    needed = ["customer_id", "frequency", "recency", "T", "monetary_value"]
+    clv = frame_columns(run.frames, "clv_customers", needed)  # not its 6 prediction columns
+    if clv is None or not set(needed) <= set(clv.columns):
         return ""
     # Only the columns compared, matched by position: the whole table and a text reindex took seconds at 3.5M.
     c = run.customers
