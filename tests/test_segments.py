@@ -385,3 +385,19 @@ def test_positions_in_and_unique_positions_in_equal_a_first_match_lookup(values,
             assert unique is not None and unique.tolist() == expected
         else:
             assert unique is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([0.0, -0.0, 1.5, 2.0, 2.0, -3.25, 1e9, float("nan")]), max_size=40), st.randoms())
+def test_ranked_values_need_no_id_order(values, rnd):
+    # key_figures, pareto_curve and whale_curve use only the ranked values: any id order of tied customers
+    # gives the same array as the ranking's order (missing values last; 0.0 and -0.0 compare equal).
+    from toolkit.segments import _ranked_positions, _ranked_values
+
+    v = np.array(values, dtype=float)
+    ids = list(range(len(v)))
+    rnd.shuffle(ids)
+    by_ranking = v[_ranked_positions(v, np.array(ids, dtype=np.int64))]
+    assert _ranked_values(v).tobytes() == by_ranking.tobytes() or (
+        # 0.0 and -0.0 tie, so their order may differ; the values compare equal everywhere.
+        np.array_equal(_ranked_values(v), by_ranking, equal_nan=True))

@@ -33,7 +33,7 @@ import pandas as pd
 from toolkit.columns import as_categories
 from toolkit.errors import DataError
 from toolkit.params import CostToServeParams
-from toolkit.segments import _ranked_positions, _require, id_order, is_in, positions_in, relayer
+from toolkit.segments import _ranked_values, _require, id_order, is_in, positions_in, relayer
 
 #: Columns the profitability analysis adds to the customer table, in order.
 PROFIT_COLUMNS = ("cost_to_serve", "profit", "profit_reason")
@@ -354,7 +354,7 @@ def whale_curve(customers: pd.DataFrame, *, value: str = "profit", id_col: str =
     _require(customers, [id_col, value, "revenue"], "whale_curve")
     served = _served(customers.rename(columns={value: "profit"}) if value != "profit" else customers)
     vals = served["profit"].astype(float).to_numpy()
-    vals = vals[_ranked_positions(vals, id_order(served[id_col]))]
+    vals = _ranked_values(vals)
     n = len(vals)
     cum = np.concatenate([[0.0], np.cumsum(vals)])
     x = np.arange(n + 1)

@@ -295,12 +295,19 @@ def _ranked_positions(values: np.ndarray, order: np.ndarray) -> np.ndarray:
     return by_id[np.argsort(-values[by_id], kind="stable")]
 
 
-def _ranked_values(values: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """``values`` in ranking order: descending, ties by id ``order`` ascending.
+def _ranked_values(values: np.ndarray) -> np.ndarray:
+    """``values`` in ranking order: descending, missing values last.
 
-    Only the values: sorting the whole customer table for them took seconds at millions of rows.
+    Only the values, so ties need no id order: tied customers have equal values, so any
+    order of them gives equal arrays and equal sums (sorting the customers by id as well
+    took 0.2-0.45 s per call at 3.5M customers).
+
+    Examples
+    --------
+    >>> _ranked_values(np.array([2.0, np.nan, 5.0, 2.0])).tolist()
+    [5.0, 2.0, 2.0, nan]
     """
-    return values[_ranked_positions(values, order)]
+    return -np.sort(-values)
 
 
 def layer_bounds(n: int, shares: Mapping[str, float] | None = None) -> dict[str, int]:
@@ -693,7 +700,7 @@ def pareto_curve(customers: pd.DataFrame, *, value: str = "revenue", id_col: str
     _require(customers, [id_col, value], "pareto_curve")
     all_vals = customers[value].astype(float).to_numpy()
     positive = all_vals > 0
-    vals = _ranked_values(all_vals[positive], id_order(customers[id_col][positive]))
+    vals = _ranked_values(all_vals[positive])
     n = len(vals)
     if n == 0:
         return pd.DataFrame({"customer_share": [0.0], "value_share": [0.0]})
@@ -741,9 +748,8 @@ def key_figures(customers: pd.DataFrame) -> pd.DataFrame:
     buying = rev > 0
     nb = int(buying.sum())
     k = math.ceil(0.2 * nb)
-    order = id_order(customers["customer_id"])
     buy = buying.to_numpy()
-    by_rev = _ranked_values(rev.to_numpy()[buy], order[buy])
+    by_rev = _ranked_values(rev.to_numpy()[buy])
     total_rev = rev.sum()
     has_margin = "margin" in customers and customers["margin"].notna().any()
     margin = customers["margin"].astype(float) if has_margin else None
@@ -757,7 +763,7 @@ def key_figures(customers: pd.DataFrame) -> pd.DataFrame:
         "top20_revenue_share": by_rev[:k].sum() / total_rev if total_rev else np.nan,
     }
     if has_margin and margin.sum() > 0:
-        by_margin = _ranked_values(margin.to_numpy()[buy], order[buy])
+        by_margin = _ranked_values(margin.to_numpy()[buy])
         figures["top20_margin_share"] = by_margin[:k].sum() / margin.sum()
     else:
         figures["top20_margin_share"] = np.nan
