@@ -312,9 +312,9 @@ def test_a_run_computes_shared_intermediates_once_and_changes_no_result(monkeypa
         pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 
-def test_churn_flow_chart_shares_its_zero_between_both_axes():
-    # Bars run from -top to top around zero; the active customers' line has its own axis, whose zero must
-    # sit on the same line, or a reader takes the line's 0 for the bars' -top.
+def test_churn_flow_chart_puts_active_customers_in_a_panel_of_their_own():
+    # No second y axis on the bars (its zero sat at the bars' -top before): the active customers get a
+    # panel above, on the same periods, starting at zero; every figure is labelled, none for a zero bar.
     import matplotlib.pyplot as plt
 
     from toolkit.plots.lifecycle import plot_churn_flow
@@ -322,14 +322,14 @@ def test_churn_flow_chart_shares_its_zero_between_both_axes():
     flow = pd.DataFrame({"period_start": [dt.date(2024, 1, 1), dt.date(2025, 1, 1)],
                          "period_end": [dt.date(2024, 12, 31), dt.date(2025, 12, 31)],
                          "new": [90, 60], "reactivated": [0, 15], "lost": [0, 40], "customers_end": [90, 125]})
-    ax = plot_churn_flow(flow, lang="en")
-    twin = next(a for a in ax.figure.axes if a is not ax)
-    zero_bars = ax.transData.transform((0, 0))[1]
-    zero_line = twin.transData.transform((0, 0))[1]
-    assert zero_line == pytest.approx(zero_bars, abs=0.01)
-    assert min(twin.get_yticks()) == 0 and max(twin.get_yticks()) <= 125 * 1.15
-    # The line's highest point is on the upper half, below the axis' top.
-    assert 0 < twin.transAxes.inverted().transform(twin.transData.transform((1, 125)))[1] - 0.5 < 0.5
-    labels = [t.get_text() for t in twin.texts]
-    assert labels == ["+90", "+75", "−40"]  # no "−0" for the first year's empty loss
-    plt.close(ax.figure)
+    for target in (None, plt.subplots()[1]):
+        ax = plot_churn_flow(flow, lang="en", ax=target)
+        assert len(ax.figure.axes) == 2
+        active = next(a for a in ax.figure.axes if a is not ax)
+        assert active.get_shared_x_axes().joined(active, ax)
+        assert active.get_ylim()[0] == 0 and active.get_ylim()[1] > 125
+        assert ax.get_ylim()[0] == -ax.get_ylim()[1]  # bars: won above, lost below the zero line
+        assert active.bbox.y0 > ax.bbox.y1 - 1  # the panel sits above the bars
+        assert [t.get_text() for t in ax.texts] == ["+90", "+75", "−40"]
+        assert [t.get_text() for t in active.texts] == ["90", "125"]
+        plt.close(ax.figure)

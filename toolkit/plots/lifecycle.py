@@ -31,7 +31,11 @@ def _thousands(lang: str) -> FuncFormatter:
 
 
 def plot_churn_flow(flow: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = None) -> Axes:
-    """Customers won (new, back) above and lost below the axis per period, active customers as a line.
+    """Customers won (new, back) above and lost below the axis per period; active customers in a panel above.
+
+    Two panels on one period axis, each with its own zero: a line of active customers on a
+    second y axis of the bar chart either had a zero of its own (misleading) or ran through
+    the bars' figures.
 
     Parameters
     ----------
@@ -39,11 +43,12 @@ def plot_churn_flow(flow: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = N
         Output of :func:`toolkit.lifecycle.churn_by_period`.
     lang : {"nl", "en"}
     ax : Axes, optional
+        Its place in the figure is split into the two panels.
 
     Returns
     -------
     Axes
-        The bar axes (the line of active customers is on a twin axis).
+        The bar axes; the panel of active customers shares its x axis.
 
     Examples
     --------
@@ -52,7 +57,16 @@ def plot_churn_flow(flow: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = N
     ...                   "new": [10], "reactivated": [3], "lost": [6], "customers_end": [40]})
     >>> ax = plot_churn_flow(f, lang="en")
     """
-    ax = new_axes(ax, (PAGE_WIDTH_IN, 3.0))
+    with plt.rc_context(RC):
+        if ax is None:
+            fig = plt.figure(figsize=(PAGE_WIDTH_IN, 3.9), layout="constrained")
+            place = fig.add_gridspec(1, 1)[0]
+        else:
+            fig, place = ax.figure, ax.get_subplotspec()
+            ax.remove()
+        grid = place.subgridspec(2, 1, height_ratios=[1.0, 2.6])
+        ax = fig.add_subplot(grid[1])
+        active = fig.add_subplot(grid[0], sharex=ax)
     x = np.arange(len(flow))
     new, back, lost = (flow[c].to_numpy(dtype=float) for c in ("new", "reactivated", "lost"))
     width = 0.55
@@ -60,6 +74,11 @@ def plot_churn_flow(flow: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = N
     ax.bar(x, back, width, bottom=new, color=BACK_COLOR, label=t("lifecycle.legend_back", lang))
     ax.bar(x, -lost, width, color=LOST_COLOR, label=t("lifecycle.legend_lost", lang))
     small = len(flow) <= 8
+    for xi, up, down in zip(x, new + back, lost, strict=True):
+        if small and up:
+            ax.text(xi, up, "+" + fmt_int(up, lang), ha="center", va="bottom", fontsize=7.5, color=TEXT)
+        if small and down:  # none for a zero bar (the first period loses nobody)
+            ax.text(xi, -down, "−" + fmt_int(down, lang), ha="center", va="top", fontsize=7.5, color=TEXT)
     ax.axhline(0, color=TEXT, lw=0.6)
     top = max(float((new + back).max()), float(lost.max()), 1.0) * 1.25
     ax.set_ylim(-top, top)
@@ -72,28 +91,22 @@ def plot_churn_flow(flow: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = N
     ax.set_xlim(-0.6, len(flow) - 0.4)
     ax.grid(True, axis="y", color="#E4E7EB", lw=0.5)
     ax.set_axisbelow(True)
-    twin = ax.twinx()
-    twin.plot(x, flow["customers_end"].to_numpy(dtype=float), color=TEXT, marker="o", lw=1.4, ms=4,
-              label=t("lifecycle.legend_active", lang))
-    # Both axes have their zero on the same line (the bars' axis runs from -top to top); the
-    # right axis shows only its non-negative ticks, as customers are never negative.
-    active_top = float(flow["customers_end"].max()) * 1.15 or 1.0
-    twin.set_ylim(-active_top, active_top)
-    twin.set_yticks([v for v in MaxNLocator(nbins=4).tick_values(0, active_top) if 0 <= v <= active_top])
-    twin.yaxis.set_major_formatter(_thousands(lang))
-    # The bars' figures are drawn on the twin axes, over its line, on a light box (none for a zero bar).
-    label = {"ha": "center", "fontsize": 7.5, "color": TEXT, "xycoords": ax.transData, "textcoords": "offset points",
-             "zorder": 5, "bbox": {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none",
-                                   "alpha": 0.8}}
-    for xi, up, down in zip(x, new + back, lost, strict=True):
-        if small and up:
-            twin.annotate("+" + fmt_int(up, lang), (xi, up), xytext=(0, 2), va="bottom", **label)
-        if small and down:
-            twin.annotate("−" + fmt_int(down, lang), (xi, -down), xytext=(0, -2), va="top", **label)
-    twin.set_ylabel(t("lifecycle.axis_active", lang))
-    twin.spines["right"].set_visible(True)
-    handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
-    names = ax.get_legend_handles_labels()[1] + twin.get_legend_handles_labels()[1]
+
+    customers = flow["customers_end"].to_numpy(dtype=float)
+    active.plot(x, customers, color=TEXT, marker="o", lw=1.4, ms=4, label=t("lifecycle.legend_active", lang))
+    if small:
+        for xi, n in zip(x, customers, strict=True):
+            active.annotate(fmt_int(n, lang), (xi, n), xytext=(0, 4), textcoords="offset points", ha="center",
+                            va="bottom", fontsize=7.5, color=TEXT)
+    active.set_ylim(0, float(customers.max()) * 1.3 or 1.0)  # from zero: the level itself is the message
+    active.yaxis.set_major_locator(MaxNLocator(nbins=3))
+    active.yaxis.set_major_formatter(_thousands(lang))
+    active.set_ylabel(t("lifecycle.axis_active", lang))
+    active.tick_params(axis="x", labelbottom=False, length=0)
+    active.grid(True, axis="y", color="#E4E7EB", lw=0.5)
+    active.set_axisbelow(True)
+    handles = ax.get_legend_handles_labels()[0] + active.get_legend_handles_labels()[0]
+    names = ax.get_legend_handles_labels()[1] + active.get_legend_handles_labels()[1]
     ax.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, -0.14 if small else -0.3), ncol=4,
               fontsize=7.5)
     return ax

@@ -70,9 +70,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Churn rose from {first} in {first_period} to {last}."},
     "lifecycle.flow_figure": {
         "nl": "Gewonnen (nieuw en teruggekeerd, boven de as) en verloren klanten (onder de as, {gap} maanden zonder "
-              "aankoop) per periode; de lijn toont de actieve klanten aan het eind (rechteras).",
+              "aankoop) per periode; daarboven de actieve klanten aan het eind van elke periode.",
         "en": "Customers won (new and returned, above the axis) and lost (below the axis, {gap} months without a "
-              "purchase) per period; the line shows the active customers at the end (right axis)."},
+              "purchase) per period; above them the active customers at the end of each period."},
     "lifecycle.flow_caption": {"nl": "Klantverloop per periode", "en": "Customers won and lost per period"},
     "lifecycle.flow_note": {
         "nl": "Verloop = verloren klanten gedeeld door de actieve klanten aan het begin. Omzet nieuw = de omzet van "
