@@ -332,4 +332,6 @@ def test_churn_flow_chart_puts_active_customers_in_a_panel_of_their_own():
         assert active.bbox.y0 > ax.bbox.y1 - 1  # the panel sits above the bars
         assert [t.get_text() for t in ax.texts] == ["+90", "+75", "−40"]
         assert [t.get_text() for t in active.texts] == ["90", "125"]
+        # Named above the panel: a y label that long was cut off by the panel's height.
+        assert active.get_title(loc="left") == "Active customers" and active.get_ylabel() == ""
         plt.close(ax.figure)

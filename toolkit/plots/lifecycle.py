@@ -101,7 +101,8 @@ def plot_churn_flow(flow: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = N
     active.set_ylim(0, float(customers.max()) * 1.3 or 1.0)  # from zero: the level itself is the message
     active.yaxis.set_major_locator(MaxNLocator(nbins=3))
     active.yaxis.set_major_formatter(_thousands(lang))
-    active.set_ylabel(t("lifecycle.axis_active", lang))
+    # A title, not a y label: the low panel cuts a label of this length (as "Active customer").
+    active.set_title(t("lifecycle.axis_active", lang), loc="left", fontsize=8, color=TEXT)
     active.tick_params(axis="x", labelbottom=False, length=0)
     active.grid(True, axis="y", color="#E4E7EB", lw=0.5)
     active.set_axisbelow(True)
