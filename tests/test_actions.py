@@ -190,6 +190,33 @@ def test_contact_plan_order_and_no_personal_data():
     assert "name" not in plan.columns and "Jan" not in plan.to_csv()
 
 
+def test_plan_section_the_same_from_saved_frames_reading_only_the_columns_shown(tmp_path, monkeypatch):
+    # The chapter's plan table shows 8 of the plan's 16 columns; saved results read only those 8.
+    import types
+
+    from conftest import params_dict
+    from toolkit.params import parse_params
+    from toolkit.pipeline import SavedFrames
+    from toolkit.views.actions import plan_section
+
+    plan = contact_plan(plan_input())
+    plan.to_parquet(tmp_path / "contact_plan.parquet")
+    params = parse_params(params_dict())
+    in_memory = types.SimpleNamespace(lang="en", params=params, frames={"contact_plan": plan})
+    saved = types.SimpleNamespace(lang="en", params=params, frames=SavedFrames(tmp_path, ["contact_plan"]))
+    read = []
+    real = pd.read_parquet
+    monkeypatch.setattr(pd, "read_parquet", lambda path, **kw: read.append(kw.get("columns")) or real(path, **kw))
+    html = plan_section(in_memory)
+    assert html == plan_section(saved)
+    assert read == [["customer_id", "layer", "abc_class", "rfm_segment", "action", "channel", "contacts_per_year",
+                     "priority"]]
+    # One row per action, each its first customer in the plan.
+    first = plan.drop_duplicates("action")
+    assert html.count("<tr") == len(first) + 1 and all(f">{c}<" in html for c in first["customer_id"])
+    assert plan_section(types.SimpleNamespace(lang="en", params=params, frames={})).endswith("</p>")
+
+
 def test_plan_overview_counts_the_workload():
     o = plan_overview(contact_plan(plan_input()))
     assert o["customers"].sum() == 7 and o["contacts_per_year"].sum() == 12 + 6 + 4 + 3 + 2 + 0 + 2

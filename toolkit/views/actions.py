@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.actions import ACTIONS, CHURN_COLUMNS, LAYER_STRATEGY, cheapest, first_present
-from toolkit.columns import as_categories
+from toolkit.columns import as_categories, frame_columns
 from toolkit.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, t
 from toolkit.segments import LAYERS
 from toolkit.views.core import Detail, bullets, heading, paragraph, table_html
@@ -169,9 +169,11 @@ def price_section(run: RunResults) -> str:
 def plan_section(run: RunResults) -> str:
     """Heading, what the contact plan files hold, and the plan's first rows."""
     lang = run.lang
-    plan = run.frames.get("contact_plan", pd.DataFrame())
+    # The 8 columns shown, not the plan's 16: at 3.5M customers 0.19-0.43 s to read instead of 0.44-1.31 s.
+    plan = frame_columns(run.frames, "contact_plan", ["customer_id", "layer", "abc_class", "rfm_segment", "action",
+                                                      "channel", "contacts_per_year", "priority"])
     head = heading(t("actions.plan", lang)) + paragraph(t("actions.plan_intro", lang))
-    if plan.empty:
+    if plan is None or plan.empty:
         return head
     # One example per action (its customer highest in the plan) shows the plan's range better than its top rows.
     shown = plan.drop_duplicates("action").head(PLAN_ROWS_SHOWN)
