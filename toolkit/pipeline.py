@@ -34,7 +34,6 @@ from typing import Any
 import duckdb
 import ibis
 import pandas as pd
-import pyarrow.parquet as pq
 
 from toolkit import __version__
 from toolkit.analysis import Analysis, AnalysisContext, merge_columns, registered
@@ -217,6 +216,8 @@ class SavedFrames(MutableMapping[str, pd.DataFrame]):
             return only_columns(self._loaded[name], columns)
         if name not in self._names:
             raise KeyError(name)
+        import pyarrow.parquet as pq  # for chapters only: not at CLI start-up (10 ms)
+
         path = self._folder / f"{name}.parquet"
         present = set(pq.read_schema(path).names)
         return pd.read_parquet(path, columns=[c for c in columns if c in present])
