@@ -57,13 +57,10 @@ def plot_churn_flow(flow: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = N
     ...                   "new": [10], "reactivated": [3], "lost": [6], "customers_end": [40]})
     >>> ax = plot_churn_flow(f, lang="en")
     """
+    ax = new_axes(ax, (PAGE_WIDTH_IN, 3.9))
+    fig, place = ax.figure, ax.get_subplotspec()
+    ax.remove()
     with plt.rc_context(RC):
-        if ax is None:
-            fig = plt.figure(figsize=(PAGE_WIDTH_IN, 3.9), layout="constrained")
-            place = fig.add_gridspec(1, 1)[0]
-        else:
-            fig, place = ax.figure, ax.get_subplotspec()
-            ax.remove()
         grid = place.subgridspec(2, 1, height_ratios=[1.0, 2.6])
         ax = fig.add_subplot(grid[1])
         active = fig.add_subplot(grid[0], sharex=ax)
