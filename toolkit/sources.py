@@ -1058,10 +1058,10 @@ def _mark_duplicate_lines(con: duckdb.DuckDBPyConnection, opened: OpenedSource, 
         close_source(con, opened)
         try:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _dup_text AS SELECT * FROM {opened.text_scan}")
-            same = con.execute("SELECT (SELECT count(*) FROM _dup_text) = (SELECT count(*) FROM lines)").fetchall()
+            same = con.execute("SELECT (SELECT count(*) FROM _dup_text) = (SELECT count(*) FROM lines)").fetchone()[0]
         except duckdb.Error:
-            same = [(False,)]
-        if not same[0][0]:
+            same = False
+        if not same:
             con.execute("DROP TABLE IF EXISTS _dup_text")
             raise DataError(f"{label}: the file changed while it was read (the second read differs from the "
                             "first); run again on a file that is not being written.")
