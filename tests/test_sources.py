@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from toolkit.errors import DataError
 from toolkit.params import CustomersSource, TransactionsSource, parse_params
 from toolkit.pipeline import usable_lines
 from toolkit.sources import (
+    NUMBERED_LINES,
     detect_date_formats,
     detect_decimal,
     detect_delimiter,
@@ -37,7 +39,7 @@ def load(path: Path, src: TransactionsSource | None = None, reference_date=dt.da
     con = duckdb.connect()
     report, ref = load_transactions(con, src, path, reference_date=reference_date, work_dir=path.parent,
                                     today=TODAY)
-    lines = con.execute("SELECT * FROM lines ORDER BY _row").df()
+    lines = con.execute(f"SELECT * FROM {NUMBERED_LINES} ORDER BY _row").df()
     lines["date"] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in lines["date"]]
     con.close()
     return report, ref, lines
@@ -327,6 +329,34 @@ def test_unusable_files(tmp_path, content, message):
     assert "tx.csv" in str(err.value)
 
 
+@pytest.mark.parametrize(("content", "message"), [
+    (TX_HEADER, "has a header but no data rows"),
+    (TX_HEADER + "F1;1;gisteren;1;1\n", "date_format '%d-%m-%Y' matches none of the values in column 'datum'"),
+    (TX_HEADER + "F1;1;;1;1\nF2;2;;5;1\n", "column 'datum' (transactions.columns.date) is empty in every row"),
+])
+def test_unusable_files_read_once_by_the_reader_get_the_text_reads_message(tmp_path, content, message):
+    # With a date_format the typed read goes straight into table lines; what it cannot use, the text read names.
+    src = parse_params(params_dict()).transactions.model_copy(update={"date_format": "%d-%m-%Y"})
+    with pytest.raises(DataError, match=re.escape(message)):
+        load(write(tmp_path / "tx.csv", content), src)
+
+
+@pytest.mark.parametrize("date_format", ["%d-%m-%Y", None])
+def test_lines_keep_file_order_in_a_parallel_read(tmp_path, date_format):
+    # lines stores no row number: rowid + 1 is the data row, which needs the rows stored in file order
+    # also when DuckDB reads the file in parallel (35 MB here, read by 4 threads in 8 MB parts).
+    n = 1_200_000
+    body = "".join(f"F{i};{i % 997};{1 + i % 28:02d}-0{1 + i % 9}-2025;{i % 500},{i % 100:02d};1\n"
+                   for i in range(1, n + 1))
+    path = write(tmp_path / "tx.csv", TX_HEADER + body)
+    assert path.stat().st_size > 32 * 10**6
+    src = parse_params(params_dict()).transactions.model_copy(update={"date_format": date_format})
+    con = duckdb.connect(config={"threads": 4})
+    load_transactions(con, src, path, reference_date=dt.date(2025, 12, 31), work_dir=tmp_path, today=TODAY)
+    assert con.execute(f"SELECT count(*), count(*) FILTER (WHERE order_id <> 'F' || _row) "
+                       f"FROM {NUMBERED_LINES}").fetchall() == [(n, 0)]
+
+
 def test_unmapped_column_suggests_the_right_one(tmp_path):
     path = write(tmp_path / "tx.csv", "factuur;Klant;datum;omzet;marge\nF1;1;01-02-2025;1;1\n")
     with pytest.raises(DataError) as err:
@@ -525,19 +555,31 @@ def test_date_formats_from_distinct_trimmed_values():
 
 # --- CSV columns typed by DuckDB's reader -----------------------------------------------------------
 
-def _load_both(path: Path, src: TransactionsSource, monkeypatch) -> tuple[tuple, tuple, list]:
-    """Load ``path`` as the toolkit does, and again with every column read as text, recording typed reads."""
+def _load_both(path: Path, src: TransactionsSource, monkeypatch, openings: list | None = None
+               ) -> tuple[tuple, tuple, list]:
+    """Load ``path`` as the toolkit does, and again with every column read as text, recording typed reads.
+
+    ``openings`` collects each :class:`OpenedSource` of the first load.
+    """
     import toolkit.sources as sources
 
     typed_reads: list = []
-    real = sources._read_csv_typed
+    real, real_open = sources._read_csv_typed, sources.open_source
 
     def spy(*args, **kwargs):
         typed_reads.append(real(*args, **kwargs))
         return typed_reads[-1]
 
+    def open_spy(*args, **kwargs):
+        opened = real_open(*args, **kwargs)
+        if openings is not None:
+            openings.append(opened)
+        return opened
+
     monkeypatch.setattr(sources, "_read_csv_typed", spy)
+    monkeypatch.setattr(sources, "open_source", open_spy)
     got = load(path, src)
+    monkeypatch.setattr(sources, "open_source", real_open)
     monkeypatch.setattr(sources, "_read_csv_typed", lambda *a, **k: None)
     text = load(path, src)
     return got, text, typed_reads
@@ -555,7 +597,9 @@ def test_reader_typed_csv_equals_the_text_read(tmp_path, monkeypatch):
     ]
     path = write(tmp_path / "tx.csv", TX_HEADER + "\n".join(rows) + "\n")
     src = parse_params(params_dict(tx=str(path))).transactions.model_copy(update={"date_format": "%d-%m-%Y"})
-    (report, ref, lines), (t_report, t_ref, t_lines), typed_reads = _load_both(path, src, monkeypatch)
+    openings: list = []
+    (report, ref, lines), (t_report, t_ref, t_lines), typed_reads = _load_both(path, src, monkeypatch, openings)
+    assert [o.scan_only for o in openings] == [True]  # every date and amount typed: the file is read once
     parsed, decimal = typed_reads[0]
     assert parsed == {"datum": "%d-%m-%Y", "omzet": "amount", "marge": "amount"}
     assert decimal == (",", {",": 6, ".": 0})  # 7 amounts, ',5' has no digit before the comma: no vote
@@ -578,8 +622,11 @@ def test_reader_typed_csv_equals_the_text_read(tmp_path, monkeypatch):
 def test_a_value_the_reader_cannot_type_reads_the_file_as_text(tmp_path, monkeypatch, row, reason):
     path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;01-02-2025;10,00;1\n" + row + "\nF3;3;03-02-2025;5,00;1\n")
     src = parse_params(params_dict(tx=str(path))).transactions.model_copy(update={"date_format": "%d-%m-%Y"})
-    (report, _, lines), (t_report, _, t_lines), typed_reads = _load_both(path, src, monkeypatch)
-    assert typed_reads == [None]
+    openings: list = []
+    (report, _, lines), (t_report, _, t_lines), typed_reads = _load_both(path, src, monkeypatch, openings)
+    # The one typed read of the file failed, and the lines come from reading it again as text.
+    assert len(typed_reads) == 1 and typed_reads[0] is not None
+    assert [(o.scan_only, bool(o.parsed)) for o in openings] == [(True, True), (False, False)]
     assert report.to_dict() == t_report.to_dict()
     pd.testing.assert_frame_equal(lines, t_lines)
     if reason:

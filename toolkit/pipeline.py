@@ -272,12 +272,13 @@ def connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def usable_lines(con: duckdb.DuckDBPyConnection) -> ibis.Table:
+def usable_lines(con: duckdb.DuckDBPyConnection, table: str = "lines") -> ibis.Table:
     """The run's usable transaction lines (table ``lines``, no exclusion reason) as an Ibis table.
 
     With ``order_key`` (:func:`toolkit.engine.with_order_key`), which table ``lines`` does not store.
+    ``table`` names another table or view of the lines (one with their row numbers, say).
     """
-    lines = ibis.duckdb.from_connection(con).table("lines")
+    lines = ibis.duckdb.from_connection(con).table(table)
     return with_order_key(lines.filter(lines.reason.isnull()))
 
 
