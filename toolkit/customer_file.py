@@ -34,7 +34,6 @@ from toolkit.segments import (
     ABC_CLASSES,
     CUSTOMER_COLUMNS,
     LAYERS,
-    _table_order,
     id_order,
     layers_and_classes,
 )
@@ -150,18 +149,21 @@ def write_customer_table(con: duckdb.DuckDBPyConnection, summary: str, out: Path
     del frame
     codes = layers["pyramid_layer"].cat.codes.to_numpy()
     rank = layers["basis_rank"].fillna(0).to_numpy(dtype=np.int64)
-    position = _table_order(codes, rank, order)
-    abc_codes = abc["abc_class"].cat.codes.to_numpy()[position]
+    # The table's order as one sort key for DuckDB: buyers by rank, then the others by layer and id (as
+    # _table_order puts them). Permuting the columns in numpy instead took 0.6 s of random gathers at 3.5M.
+    key = np.where(rank > 0, rank, int((rank > 0).sum()) + 1 + order
+                   + (codes == LAYERS.index("prospect")) * len(order))
+    abc_codes = abc["abc_class"].cat.codes.to_numpy()
     del order, abc, layers
     ranks = pa.table({
-        "_r": rows[position],
-        "pyramid_layer": pa.DictionaryArray.from_arrays(codes[position].astype(np.int8), list(LAYERS)),
+        "_r": rows,
+        "pyramid_layer": pa.DictionaryArray.from_arrays(codes.astype(np.int8), list(LAYERS)),
         "abc_class": pa.DictionaryArray.from_arrays(pa.array(abc_codes, mask=abc_codes < 0), list(ABC_CLASSES)),
-        "basis_rank": pa.array(rank[position], mask=rank[position] == 0),
-        "_pos": np.arange(len(position), dtype=np.int64),
+        "basis_rank": pa.array(rank, mask=rank == 0),
+        "_pos": key,
     })
     counts = {layer: int((codes == i).sum()) for i, layer in enumerate(LAYERS)}
-    del codes, rank, position, rows
+    del codes, rank, key, rows
     if lowered:
         con.execute(f"SET memory_limit = {_lit(limit.replace(' ', ''))}")
 
