@@ -341,16 +341,21 @@ def test_unusable_files_read_once_by_the_reader_get_the_text_reads_message(tmp_p
         load(write(tmp_path / "tx.csv", content), src)
 
 
-@pytest.mark.parametrize("date_format", ["%d-%m-%Y", None])
-def test_lines_keep_file_order_in_a_parallel_read(tmp_path, date_format):
+@pytest.mark.parametrize(("kind", "date_format"), [("csv", "%d-%m-%Y"), ("csv", None), ("parquet", None)])
+def test_lines_keep_file_order_in_a_parallel_read(tmp_path, kind, date_format):
     # lines stores no row number: rowid + 1 is the data row, which needs the rows stored in file order
-    # also when DuckDB reads the file in parallel (35 MB here, read by 4 threads in 8 MB parts).
+    # also when DuckDB reads the file in parallel (a 35 MB CSV read by 4 threads in 8 MB parts; a
+    # Parquet file of 12 row groups).
     n = 1_200_000
     body = "".join(f"F{i};{i % 997};{1 + i % 28:02d}-0{1 + i % 9}-2025;{i % 500},{i % 100:02d};1\n"
                    for i in range(1, n + 1))
     path = write(tmp_path / "tx.csv", TX_HEADER + body)
     assert path.stat().st_size > 32 * 10**6
-    src = parse_params(params_dict()).transactions.model_copy(update={"date_format": date_format})
+    if kind == "parquet":
+        csv_path, path = path, tmp_path / "tx.parquet"
+        duckdb.execute(f"COPY (SELECT * FROM read_csv('{csv_path}', delim=';', all_varchar=true)) TO '{path}' "
+                       "(FORMAT parquet, ROW_GROUP_SIZE 100000)")
+    src = parse_params(params_dict(tx=path.name)).transactions.model_copy(update={"date_format": date_format})
     con = duckdb.connect(config={"threads": 4})
     load_transactions(con, src, path, reference_date=dt.date(2025, 12, 31), work_dir=tmp_path, today=TODAY)
     assert con.execute(f"SELECT count(*), count(*) FILTER (WHERE order_id <> 'F' || _row) "
