@@ -341,6 +341,13 @@ def test_unusable_files_read_once_by_the_reader_get_the_text_reads_message(tmp_p
         load(write(tmp_path / "tx.csv", content), src)
 
 
+def test_a_connection_that_does_not_keep_insertion_order_is_refused(tmp_path):
+    path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;01-02-2025;10,00;1\n")
+    con = duckdb.connect(config={"preserve_insertion_order": False})
+    with pytest.raises(ValueError, match="preserve_insertion_order = false"):
+        load_transactions(con, parse_params(params_dict()).transactions, path, reference_date=None, work_dir=tmp_path)
+
+
 @pytest.mark.parametrize(("kind", "date_format"), [("csv", "%d-%m-%Y"), ("csv", None), ("parquet", None)])
 def test_lines_keep_file_order_in_a_parallel_read(tmp_path, kind, date_format):
     # lines stores no row number: rowid + 1 is the data row, which needs the rows stored in file order

@@ -1190,7 +1190,13 @@ def load_transactions(con: duckdb.DuckDBPyConnection, src: TransactionsSource, p
     ------
     DataError
         For an empty or header-only file, unmapped columns, no parsable dates, or no usable line.
+    ValueError
+        When ``con`` does not keep insertion order: row numbers are the rows' order in ``lines``.
     """
+    if not con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]:
+        raise ValueError("load_transactions: the DuckDB connection has preserve_insertion_order = false, so table "
+                         "lines would not keep the file's order (its row numbers); run SET preserve_insertion_order "
+                         "= true first, or use toolkit.pipeline.connect.")
     label = _display(path)
     base = _base_report("transactions", path, checksum=checksum)
     mapping = src.columns.model_dump()
