@@ -150,7 +150,8 @@ def write_customer_table(con: duckdb.DuckDBPyConnection, summary: str, out: Path
     codes = layers["pyramid_layer"].cat.codes.to_numpy()
     rank = layers["basis_rank"].fillna(0).to_numpy(dtype=np.int64)
     # The table's order as one sort key for DuckDB: buyers by rank, then the others by layer and id (as
-    # _table_order puts them). Permuting the columns in numpy instead took 0.6 s of random gathers at 3.5M.
+    # _table_order puts them). Ordering and permuting the columns in numpy took 0.35-0.41 s at 3.5M customers
+    # (random gathers); building this key and the table takes 0.06 s.
     key = np.where(rank > 0, rank, int((rank > 0).sum()) + 1 + order
                    + (codes == LAYERS.index("prospect")) * len(order))
     abc_codes = abc["abc_class"].cat.codes.to_numpy()
