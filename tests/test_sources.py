@@ -341,6 +341,28 @@ def test_unusable_files_read_once_by_the_reader_get_the_text_reads_message(tmp_p
         load(write(tmp_path / "tx.csv", content), src)
 
 
+@pytest.mark.parametrize("error", [duckdb.InterruptException, duckdb.OutOfMemoryException])
+def test_an_interrupted_typed_read_stops_instead_of_reading_the_file_again(tmp_path, monkeypatch, error):
+    # Only what the reader raises for a bad value or line sends the file to the text read; a second read
+    # after an interrupt or a full memory would take as long again and fail the same way.
+    import toolkit.sources as sources
+
+    calls, real = [], sources._create_lines
+
+    def stopped(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise error("stopped")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sources, "_create_lines", stopped)
+    path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;01-02-2025;10,00;1\n")
+    src = parse_params(params_dict()).transactions.model_copy(update={"date_format": "%d-%m-%Y"})
+    with pytest.raises(error, match="stopped"):
+        load(path, src)
+    assert calls == [1]
+
+
 def test_a_connection_that_does_not_keep_insertion_order_is_refused(tmp_path):
     path = write(tmp_path / "tx.csv", TX_HEADER + "F1;1;01-02-2025;10,00;1\n")
     con = duckdb.connect(config={"preserve_insertion_order": False})

@@ -552,6 +552,11 @@ def _csv_scan(path: Path, dialect: CsvDialect, *, types: Mapping[str, str] | Non
     return f"read_csv({_lit(str(path))}, {', '.join(options)}, columns={{{columns}}})"
 
 
+#: What DuckDB's CSV reader raises for a value or line it cannot type (or a file it cannot read): the text
+#: read then accounts for it. Others (an interrupt, no memory left) stop the run, as a second read would.
+_READER_ERRORS = (duckdb.ConversionException, duckdb.InvalidInputException, duckdb.IOException)
+
+
 def _read_csv_typed(con: duckdb.DuckDBPyConnection, path: Path, dialect: CsvDialect, parse: Mapping[str, str], *,
                     name: str, decimal: str | None, date_format: str | None, scan_only: bool = False
                     ) -> tuple[dict[str, str], tuple[str, dict[str, int]] | None] | None:
@@ -605,7 +610,7 @@ def _read_csv_typed(con: duckdb.DuckDBPyConnection, path: Path, dialect: CsvDial
         if dates and not all(con.execute(f"SELECT {', '.join(f'count({_q(d)})' for d in dates)} FROM {name}_file"
                                          ).fetchall()[0]):
             raise LookupError  # an empty date column: the text path says so
-    except (duckdb.Error, LookupError):
+    except (*_READER_ERRORS, LookupError):
         con.execute(f"DROP TABLE IF EXISTS {name}_file")
         return None
     return {**{c: "amount" for c in amounts}, **{c: date_format for c in dates}}, votes
@@ -1216,7 +1221,7 @@ def load_transactions(con: duckdb.DuckDBPyConnection, src: TransactionsSource, p
             _create_lines(con, opened, typed, src, label=label, report=report, today=today)
             # An empty file or date column: the text read says what is wrong.
             usable = con.execute("SELECT count(date) > 0 FROM lines").fetchall()[0][0]
-        except duckdb.Error:
+        except _READER_ERRORS:
             usable = False  # a value or line the reader cannot type: the text read accounts for it
         if not usable:
             con.execute("DROP TABLE IF EXISTS lines")
