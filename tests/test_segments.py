@@ -145,6 +145,14 @@ def test_pareto_curve_by_hand():
     assert curve["value_share"].round(4).tolist() == [0.0, 0.7, 0.9, 1.0]
 
 
+def test_pareto_curve_needs_no_ids():
+    # The curve depends on the values only: a frame of revenues alone gives the same curve.
+    c = buyers([10, 70, 20, 0])
+    pd.testing.assert_frame_equal(pareto_curve(c[["revenue"]]), pareto_curve(c))
+    with pytest.raises(DataError, match="klant"):
+        pareto_curve(c, id_col="klant")  # named, it must exist
+
+
 def test_pareto_curve_thinned_keeps_ends():
     c = buyers(list(range(1, 10001)))
     curve = pareto_curve(c, max_points=100)

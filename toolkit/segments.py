@@ -674,7 +674,7 @@ def abc_summary(customers: pd.DataFrame, *, class_col: str = "abc_class") -> pd.
         ["abc_class", "customers", "customer_share", "revenue", "revenue_share"]]
 
 
-def pareto_curve(customers: pd.DataFrame, *, value: str = "revenue", id_col: str = "customer_id",
+def pareto_curve(customers: pd.DataFrame, *, value: str = "revenue", id_col: str | None = None,
                  max_points: int | None = 2000) -> pd.DataFrame:
     """Cumulative share of ``value`` against the cumulative share of customers (best first).
 
@@ -682,6 +682,9 @@ def pareto_curve(customers: pd.DataFrame, *, value: str = "revenue", id_col: str
 
     Parameters
     ----------
+    id_col : str, optional
+        Not needed: customers with equal values give the same curve in any order, so ids
+        are not sorted. Kept for callers that name it; when given, the column must exist.
     max_points : int or None, default 2000
         Thin the curve to about this many evenly spaced points (the exact 20 %
         point and the end stay); None keeps every customer.
@@ -697,7 +700,7 @@ def pareto_curve(customers: pd.DataFrame, *, value: str = "revenue", id_col: str
     >>> pareto_curve(c)["value_share"].round(2).tolist()
     [0.0, 0.7, 0.9, 0.96, 1.0]
     """
-    _require(customers, [id_col, value], "pareto_curve")
+    _require(customers, [value] if id_col is None else [id_col, value], "pareto_curve")
     all_vals = customers[value].astype(float).to_numpy()
     positive = all_vals > 0
     vals = _ranked_values(all_vals[positive])
