@@ -114,3 +114,18 @@ def test_params_written_by_yaml_dump_roundtrip(tmp_path):
     data["reference_date"] = "2025-12-31"
     path = write(tmp_path / "p.yaml", yaml.safe_dump(data))
     assert run_cli("validate", str(path)).returncode == 0
+
+
+@pytest.mark.parametrize("given, asks", [(None, "False"), ("1", "True")], ids=["unset", "set-by-user"])
+def test_console_keeps_numpy_from_asking_for_huge_pages_unless_told(given, asks):
+    # The console script runs its command with numpy's madvise of huge pages off (first touches of large
+    # arrays stalled on memory compaction); a value the user set wins. numpy reads it at import.
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if given is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = given
+    code = ("import toolkit.cli as cli\n"
+            "cli.main = lambda: print(__import__('numpy')._core.multiarray._get_madvise_hugepage()) or 0\n"
+            "cli.console()\n")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == asks
