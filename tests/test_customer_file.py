@@ -158,3 +158,21 @@ def test_memory_limit_of_a_run_connection_restored_exactly_after_the_ranking(tmp
     cf.write_customer_table(con, "summary", tmp_path / "c.csv", period=analysis_period(dt.date(2025, 12, 31)))
     assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == before == "1.8 GiB"
     con.close()
+
+
+def test_duckdb_casts_a_double_to_cents_as_its_round_does():
+    # customers.csv prints amounts with CAST(x AS DECIMAL(18, 2)) alone, which must give the cents of
+    # CAST(round(x, 2) AS DECIMAL(18, 2)) as the file printed them before: halves away from zero, the
+    # binary value of x (2.675 is 2.67499999… but x * 100 is 267.5), negatives, large amounts.
+    import duckdb
+
+    con = duckdb.connect()
+    edge = [0.125, -0.125, 2.675, -2.675, 1.005, 0.005, -0.005, 0.015, 1e12 + 0.005, 123456.785, 0.0, -0.0]
+    con.execute("CREATE TABLE x AS SELECT unnest($1::DOUBLE[]) AS x "
+                "UNION ALL SELECT ((i * 10 + 5) / 1000.0 * (1 - 2 * (i % 2)))::DOUBLE FROM range(2000000) t(i) "
+                "UNION ALL SELECT (random() * 2e7 - 1e7)::DOUBLE FROM range(2000000)", [edge])
+    n, differ = con.execute("SELECT count(*), count(*) FILTER (WHERE CAST(x AS DECIMAL(18, 2)) "
+                            "<> CAST(round(x, 2) AS DECIMAL(18, 2))) FROM x").fetchone()
+    assert (n, differ) == (4_000_012, 0)
+    firsts = con.execute("SELECT CAST(CAST(x AS DECIMAL(18, 2)) AS VARCHAR) FROM x LIMIT 4").fetchall()
+    assert [c for (c,) in firsts] == ["0.13", "-0.13", "2.68", "-2.68"]
