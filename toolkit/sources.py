@@ -1259,17 +1259,18 @@ def load_transactions(con: duckdb.DuckDBPyConnection, src: TransactionsSource, p
     report = replace(base, file_format={}, warnings=[])  # a fresh copy for each read: base is kept for a second
     if opened.scan_only:
         usable = _lines_read_once(con, opened, typed, src, label=label, report=report, today=today)
-        encoding = detect_encoding(path) if not usable and opened.head_only else "utf-8"
-        if encoding != "utf-8":
-            # The reader refused a line that is not UTF-8 (only the head was judged): read it typed again, transcoded.
-            con.execute("DROP TABLE IF EXISTS lines")
-            close_source(con, opened)
-            opened = open_source(con, path, src.model_copy(update={"encoding": encoding}), name="tx",
-                                 work_dir=work_dir, parse=parse, scan_only=True)
-            report = replace(base, file_format={}, warnings=[])
-            # Not scan_only: open_source has read it already (typed or as text).
-            usable = not opened.scan_only or _lines_read_once(con, opened, typed, src, label=label, report=report,
-                                                               today=today)
+        if not usable and opened.head_only:
+            # Only the head's encoding was judged: the whole file's now, once, for the reads below.
+            src = src.model_copy(update={"encoding": detect_encoding(path)})
+            if src.encoding != "utf-8":
+                # The reader refused a line that is not UTF-8: read it typed again, transcoded.
+                con.execute("DROP TABLE IF EXISTS lines")
+                close_source(con, opened)
+                opened = open_source(con, path, src, name="tx", work_dir=work_dir, parse=parse, scan_only=True)
+                report = replace(base, file_format={}, warnings=[])
+                # Not scan_only: open_source has read it already (typed or as text).
+                usable = not opened.scan_only or _lines_read_once(con, opened, typed, src, label=label,
+                                                                   report=report, today=today)
         if not usable:
             con.execute("DROP TABLE IF EXISTS lines")
             close_source(con, opened)
