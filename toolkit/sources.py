@@ -522,25 +522,6 @@ class OpenedSource:
     head_only: bool = False
 
 
-def source_columns(path: Path, src: TransactionsSource | CustomersSource) -> list[str]:
-    """The column names of a source file (header only; cheap), for validating the mapping."""
-    kind = _kind(path)
-    if kind == "csv":
-        dialect = sniff_csv(path, delimiter=src.delimiter, encoding=src.encoding)
-        _check_header(dialect.header, _display(path))
-        return dialect.header
-    if kind == "parquet":
-        try:
-            rel = duckdb.sql(f"SELECT * FROM read_parquet({_lit(str(path))}) LIMIT 0")
-        except duckdb.Error as exc:
-            raise DataError(f"{_display(path)}: cannot read as Parquet ({exc}).") from None
-        return list(rel.columns)
-    if kind == "access":
-        return list(_access_frame(path, src.table)[0].columns)
-    frame, _ = _excel_frame(path, src.sheet, _header_hint(src))
-    return list(frame.columns)
-
-
 def _header_hint(src: TransactionsSource | CustomersSource | TableSource) -> str:
     """A column name the header row must hold (to skip title rows above it in a spreadsheet)."""
     if isinstance(src.columns, dict):
