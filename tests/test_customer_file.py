@@ -104,6 +104,29 @@ def test_long_steps_say_how_far_they_are(tmp_path):
     assert any(m.endswith("% done") for m in said)
 
 
+def test_progress_ticks_ask_what_is_running_at_each_tick(tmp_path):
+    # The analysis phase runs one step after another under one ticker: each tick names the current one.
+    import time
+
+    from toolkit.pipeline import _Running, connect, progress_ticks
+
+    con = connect(tmp_path)
+    running = _Running()
+    said: list[str] = []
+    with progress_ticks(con, said.append, running.describe, every=0.05):
+        running.lines = "clv"
+        time.sleep(0.3)
+        running.customers = "rfm"
+        time.sleep(0.3)
+        running.lines = running.customers = None
+        time.sleep(0.3)
+    con.close()
+    texts = [m.split(":")[0] for m in said]
+    assert "still analysing (clv on the lines)" in texts
+    assert "still analysing (clv on the lines, rfm on the customers)" in texts
+    assert texts[-1] == "still analysing"
+
+
 @pytest.mark.parametrize("threshold, lowered", [(None, False), (4_000_000, True)], ids=["holds-less", "holds-more"])
 def test_duckdb_memory_limit_lowered_only_for_the_ranking_of_a_large_summary(tmp_path, monkeypatch, threshold,
                                                                              lowered):

@@ -61,6 +61,28 @@ def test_progress_names_every_chapter(demo_reports):
         assert any("report.pdf written" in m for m in report.messages)
 
 
+def test_progress_names_every_analysis_and_the_steps_before_the_chapters(demo_reports):
+    # Between the aggregation and the first chapter a 10M-line run was silent for 70 s.
+    from toolkit.analysis import registered
+
+    analyses = registered()
+    for report in demo_reports.values():
+        said = [m.strip() for m in report.messages]
+        for a in analyses:
+            line = next((m for m in said if m.startswith(f"analysis {a.key}: ")), None)
+            assert line is not None, (a.key, said)
+            # Each step the analysis has, with its seconds: "… s on the lines, … s on the customers".
+            assert ("s on the lines" in line) == (a.aggregate is not None), line
+            assert ("s on the customers" in line) == (a.enrich is not None), line
+        steps = ["pyramid layers and ABC classes of ", f"{len(analyses)} analyses in ",
+                 "results saved for the chapters in ", "customers.csv written in ",
+                 "contact plan and white-space lists written in "]
+        for step in steps:
+            assert any(m.startswith(step) for m in said), (step, said)
+        first_chapter = next(i for i, m in enumerate(said) if m.startswith("[1/"))
+        assert said.index(next(m for m in said if m.startswith("results saved"))) < first_chapter
+
+
 def test_outputs_exist(demo_nl):
     assert sorted(p.name for p in demo_nl.iterdir()) == ["contact_plan.csv", "contact_plan.xlsx", "customers.csv",
                                                          "manifest.json", "report.html", "report.pdf", "whitespace",

@@ -43,7 +43,10 @@ def _progress(prefix: str = "") -> callable:
     start = time.perf_counter()
 
     def say(msg: str) -> None:
-        print(f"{prefix}[{time.perf_counter() - start:6.1f}s] {msg}", file=sys.stderr, flush=True)
+        # One write per line: print() writes the text and its newline apart, so lines said by two
+        # threads at once (an analysis and a progress tick) could run together.
+        sys.stderr.write(f"{prefix}[{time.perf_counter() - start:6.1f}s] {msg}\n")
+        sys.stderr.flush()
 
     return say
 

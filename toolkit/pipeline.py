@@ -25,7 +25,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,11 +298,12 @@ def monthly_frame(lines: ibis.Table, *, has_margin: bool) -> pd.DataFrame:
 
 
 @contextlib.contextmanager
-def progress_ticks(con: duckdb.DuckDBPyConnection, say: Progress, what: str, *,
+def progress_ticks(con: duckdb.DuckDBPyConnection, say: Progress, what: str | Callable[[], str], *,
                    every: float = 15.0) -> Iterator[None]:
     """While the block runs, say every ``every`` seconds how long it has taken and how far DuckDB's query is.
 
-    A step over 100M lines takes minutes; without this the terminal stays silent.
+    A step over 100M lines takes minutes; without this the terminal stays silent. ``what``
+    may be a function, asked at each tick, for a block whose work changes as it runs.
 
     Examples
     --------
@@ -320,7 +321,7 @@ def progress_ticks(con: duckdb.DuckDBPyConnection, say: Progress, what: str, *,
             except duckdb.Error:  # connection busy closing: skip this tick
                 done = -1
             part = f", current query {done:.0f} % done" if done >= 0 else ""
-            say(f"still {what}: {time.perf_counter() - start:.0f} s{part}")
+            say(f"still {what() if callable(what) else what}: {time.perf_counter() - start:.0f} s{part}")
 
     thread = threading.Thread(target=tick, name="klantpiramide-progress", daemon=True)
     thread.start()
@@ -480,15 +481,17 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
         t0 = time.perf_counter()
         period = analysis_period(reference_date, params.period_months)
         has_margin = params.transactions.columns.margin is not None
-        # Through Arrow: Ibis' own to_pandas converts column by column in Python (+1.5 s at 3.5M customers).
-        summary = tidy_summary(customer_summary_expr(lines, period, has_margin=has_margin).to_pyarrow().to_pandas())
-        if master is not None:
-            # Counted on the customer level, so it works whatever engine holds the lines.
-            not_in_master = int((~is_in(summary["customer_id"], master["customer_id"].astype("string"))).sum())
-        # Only the report uses the months; the customers fast path skips that pass over the lines.
-        monthly = monthly_frame(lines, has_margin=has_margin) if with_analyses else pd.DataFrame(
-            {"month": [], "revenue": [], "margin": [], "lines": [], "customers": []})
-        first, last = (pd.Timestamp(v).date() for v in date_range_expr(lines).to_pandas().iloc[0])
+        with progress_ticks(con, say, "aggregating per customer"):
+            # Through Arrow: Ibis' own to_pandas converts column by column in Python (+1.5 s at 3.5M customers).
+            summary = tidy_summary(customer_summary_expr(lines, period, has_margin=has_margin).to_pyarrow()
+                                   .to_pandas())
+            if master is not None:
+                # Counted on the customer level, so it works whatever engine holds the lines.
+                not_in_master = int((~is_in(summary["customer_id"], master["customer_id"].astype("string"))).sum())
+            # Only the report uses the months; the customers fast path skips that pass over the lines.
+            monthly = monthly_frame(lines, has_margin=has_margin) if with_analyses else pd.DataFrame(
+                {"month": [], "revenue": [], "margin": [], "lines": [], "customers": []})
+            first, last = (pd.Timestamp(v).date() for v in date_range_expr(lines).to_pandas().iloc[0])
         timings["aggregate"] = time.perf_counter() - t0
         say(f"aggregated {len(summary):,} customers in {timings['aggregate']:.1f} s")
         master_table = None
@@ -502,25 +505,36 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
                               data_first=first)
         frames: dict[str, pd.DataFrame] = {}
         presaved: dict[str, tuple[Path, int]] = {}
-        with _aggregating(analyses, ctx, frames, timings, con,
-                          presave=(work / "frames", presaved) if presave else None) as ready:
+        running = _Running(say)
+        t_analyses = time.perf_counter()
+        with progress_ticks(con, say, running.describe), \
+                _aggregating(analyses, ctx, frames, timings, con, running=running,
+                             presave=(work / "frames", presaved) if presave else None) as ready:
             t0 = time.perf_counter()
+            running.customers = "pyramid layers"
             # A profit pyramid needs the profit column an analysis adds later: rank by margin until then.
             first_basis = "margin" if params.pyramid_basis == "profit" else params.pyramid_basis
             customers = customer_table(summary, master, period=period, basis=first_basis,
                                        shares=params.pyramid_shares, abc_thresholds=params.abc_thresholds)
             timings["segment"] = time.perf_counter() - t0
+            say(f"pyramid layers and ABC classes of {len(customers):,} customers in {timings['segment']:.1f} s")
             results = RunResults(params=params, period=period, customers=customers, monthly=monthly,
                                  quality=quality, data_first=first, data_last=last, timings=timings,
                                  customers_not_in_master=int(not_in_master), frames=frames, personal=personal,
                                  presaved=presaved)
+            running.customers = None
             for analysis in analyses:
                 if analysis.enrich is not None:
                     ready(analysis)
                     t0 = time.perf_counter()
+                    running.customers = analysis.key
                     results.customers = merge_columns(results.customers, analysis.enrich(results), analysis)
                     timings[f"enrich_{analysis.key}"] = time.perf_counter() - t0
+                    running.customers = None
+                    say(running.finished(analysis, timings))
             ready(None)
+        if analyses:
+            say(f"{len(analyses)} analyses in {time.perf_counter() - t_analyses:.1f} s")
     # Enrich steps appended their notes meanwhile; the aggregates' notes come first, as in run order.
     results.notes = _run_notes(customers, period, first) + ctx.notes + results.notes
     if params.pyramid_basis == "profit":
@@ -528,10 +542,38 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
     return results
 
 
+class _Running:
+    """What the analysis phase is doing, for its progress lines: one aggregate on the lines, one enrich step.
+
+    The aggregates run on a background thread, the enrich steps on the caller's; each
+    thread sets its own attribute (an analysis key, or None while it waits).
+    """
+
+    def __init__(self, say: Progress = lambda _msg: None) -> None:
+        self.say = say
+        self.lines: str | None = None
+        self.customers: str | None = None
+
+    def describe(self) -> str:
+        """E.g. ``"analysing (lifecycle on the lines, rfm on the customers)"``."""
+        doing = [f"{k} on the lines" for k in (self.lines,) if k] + [f"{k} on the customers"
+                                                                     for k in (self.customers,) if k]
+        return "analysing" + (f" ({', '.join(doing)})" if doing else "")
+
+    @staticmethod
+    def finished(analysis: Analysis, timings: Mapping[str, float]) -> str:
+        """The line for an analysis whose every step is done, with each step's seconds."""
+        steps = [f"{timings[f'{step}_{analysis.key}']:.1f} s on the {where}"
+                 for step, where in (("aggregate", "lines"), ("enrich", "customers"))
+                 if f"{step}_{analysis.key}" in timings]
+        return f"analysis {analysis.key}: {', '.join(steps)}"
+
+
 @contextlib.contextmanager
 def _aggregating(analyses: list[Analysis], ctx: AnalysisContext, frames: dict[str, pd.DataFrame],
                  timings: dict[str, float], con: duckdb.DuckDBPyConnection, *,
                  presave: tuple[Path, dict[str, tuple[Path, int]]] | None = None,
+                 running: _Running | None = None,
                  ) -> Iterator[Callable[[Analysis | None], None]]:
     """Run every ``aggregate`` in run order on a background thread; yield ``ready`` to wait on them.
 
@@ -543,15 +585,20 @@ def _aggregating(analyses: list[Analysis], ctx: AnalysisContext, frames: dict[st
     aggregates' frames are then written there as Parquet while the last enrich steps run.
     """
     aggregated: list[str] = []
+    running = running or _Running()
 
     def run(analysis: Analysis) -> None:
         t0 = time.perf_counter()
+        running.lines = analysis.key
         for name, frame in analysis.aggregate(ctx).items():
             if name in frames:
                 raise RuntimeError(f"analysis '{analysis.key}' returns frame '{name}' twice")
             frames[name] = frame
             aggregated.append(name)
         timings[f"aggregate_{analysis.key}"] = time.perf_counter() - t0
+        running.lines = None
+        if analysis.enrich is None:  # else the enrich step, later, says it is done
+            running.say(running.finished(analysis, timings))
 
     def write(folder: Path, written: dict[str, tuple[Path, int]]) -> None:
         # Frames are not changed after their aggregate (tests/test_analysis.py checks it for every analysis).

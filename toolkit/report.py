@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from toolkit.kernels import ChapterKernel
 
 Progress = Callable[[str], None]
+T = TypeVar("T")
 
 #: Files a run writes into ``output_dir`` (plus the ``work/`` folder and :data:`EXPORTS`).
 OUTPUT_FILES = ("report.html", "report.pdf", "customers.csv", "manifest.json")
@@ -631,11 +632,13 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
         saved: Future[None] = Future()
         with ThreadPoolExecutor(max_workers=3) as pool:
             # customers.csv is DuckDB's work (no GIL), the workbook Python's: side by side.
-            table = pool.submit(export_results_customers, results, staging / "customers.csv")
-            exports = pool.submit(write_exports, results, staging)
+            table = pool.submit(_timed, say, "customers.csv written", export_results_customers, results,
+                                staging / "customers.csv")
+            exports = pool.submit(_timed, say, "contact plan and white-space lists written", write_exports, results,
+                                  staging)
             chapters = pool.submit(_run_chapters, params_file, work, say, selected_chapters(params), saved=saved)
             try:
-                results.save(work)
+                _timed(say, "results saved for the chapters", results.save, work)
             except BaseException as exc:
                 saved.set_exception(exc)  # no chapter starts; the kernels stop
                 raise
@@ -669,6 +672,21 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
         raise
     say(f"done in {time.perf_counter() - t_start:.1f} s: {output}")
     return output
+
+
+def _timed(say: Progress, done: str, func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)``, then say ``done`` with the seconds it took (steps that run side by side each say theirs).
+
+    Examples
+    --------
+    >>> _timed(print, "added", lambda a, b: a + b, 1, 2)  # doctest: +ELLIPSIS
+    added in 0.0 s
+    3
+    """
+    t0 = time.perf_counter()
+    out = func(*args)
+    say(f"{done} in {time.perf_counter() - t0:.1f} s")
+    return out
 
 
 def _write_report(results: RunResults, chapter_results: list[ChapterResult], staging: Path, work: Path,
