@@ -64,6 +64,7 @@ def test_progress_names_every_chapter(demo_reports):
 def test_progress_names_every_analysis_and_the_steps_before_the_chapters(demo_reports):
     # Between the aggregation and the first chapter a 10M-line run was silent for 70 s.
     from toolkit.analysis import registered
+    from toolkit.report import chapters
 
     analyses = registered()
     for report in demo_reports.values():
@@ -76,11 +77,43 @@ def test_progress_names_every_analysis_and_the_steps_before_the_chapters(demo_re
             assert ("s on the customers" in line) == (a.enrich is not None), line
         steps = ["pyramid layers and ABC classes of ", f"{len(analyses)} analyses in ",
                  "results saved for the chapters in ", "customers.csv written in ",
-                 "contact plan and white-space lists written in "]
+                 "contact plan and white-space lists written in ", f"{len(chapters())} chapters on "]
         for step in steps:
             assert any(m.startswith(step) for m in said), (step, said)
         first_chapter = next(i for i, m in enumerate(said) if m.startswith("[1/"))
         assert said.index(next(m for m in said if m.startswith("results saved"))) < first_chapter
+
+
+MiB = 2**20
+
+
+@pytest.mark.parametrize("table_mib, available_mib, env, expected", [
+    # A kernel needs 400 MiB + 1.8 x the table; the kernels may take 3/4 of the available memory.
+    (1720, 9 * 1024, "", 1),    # 10M lines on a 16 GB laptop: 6,912 // 3,496 MiB
+    (1720, 10 * 1024, "", 2),   # 7,680 // 3,496
+    (1720, 17 * 1024, "", 3),   # 13,056 // 3,496 = 3, the cap for 2 cores
+    (1720, 1024, "", 1),        # never fewer than one
+    (172, 4 * 1024, "", 3),     # 1M lines: 3,072 // 709.6 = 4, capped at 3
+    (1720, 1024, "2", 2),       # KLANTPIRAMIDE_WORKERS overrides the memory check
+], ids=["16GB-laptop", "two-fit", "three-fit", "too-little", "small-table", "env-override"])
+def test_chapter_kernels_fit_in_the_memory(monkeypatch, table_mib, available_mib, env, expected):
+    import toolkit.report as report
+
+    monkeypatch.setattr(report.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("KLANTPIRAMIDE_WORKERS", env)
+    assert report.chapter_workers(table_mib * MiB, available=available_mib * MiB) == expected
+
+
+def test_chapter_kernels_default_to_the_machine_memory(monkeypatch):
+    import psutil
+
+    import toolkit.report as report
+
+    monkeypatch.setattr(report.os, "cpu_count", lambda: 2)
+    monkeypatch.delenv("KLANTPIRAMIDE_WORKERS", raising=False)
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: type("vm", (), {"available": 9 * 1024 * MiB})())
+    assert report.chapter_workers(1720 * MiB) == 1
+    assert report.chapter_workers() == 3  # without a table: cores + 1, at most 3
 
 
 def test_outputs_exist(demo_nl):

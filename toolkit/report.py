@@ -636,7 +636,8 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
                                 staging / "customers.csv")
             exports = pool.submit(_timed, say, "contact plan and white-space lists written", write_exports, results,
                                   staging)
-            chapters = pool.submit(_run_chapters, params_file, work, say, selected_chapters(params), saved=saved)
+            chapters = pool.submit(_run_chapters, params_file, work, say, selected_chapters(params), saved=saved,
+                                   table_bytes=int(results.customers.memory_usage(deep=False).sum()))
             try:
                 _timed(say, "results saved for the chapters", results.save, work)
             except BaseException as exc:
@@ -732,24 +733,66 @@ def selected_chapters(params: RunParams) -> tuple[Chapter, ...]:
     return tuple(c for c in available if params.chapters.get(c.key, True))
 
 
-def chapter_workers() -> int:
-    """Chapters executed at once: one more than the cores (a kernel waits while it starts), at most 3.
+#: A chapter kernel's memory besides the customer table: Python, pandas, matplotlib, the toolkit's views.
+KERNEL_BASE_BYTES = 400 * 2**20
+#: How many times a kernel holds the customer table (the table, a chapter's copies and temporaries). Measured
+#: on the benchmark's reports: 1M lines (a 172 MB table) 652-657 MB per kernel, 10M lines (1.72 GB) 3.26-3.52 GB.
+KERNEL_TABLE_FACTOR = 1.8
+#: The share of the memory available when the chapters start that their kernels may take: the run's own
+#: process still writes the exports meanwhile (at 10M lines it grew from about 5 to 6.1 GB).
+KERNEL_MEMORY_SHARE = 0.75
 
-    ``KLANTPIRAMIDE_WORKERS`` overrides it (e.g. 1 on a machine short of memory).
+
+def kernel_bytes(table_bytes: int) -> int:
+    """The memory one chapter kernel needs for a customer table of ``table_bytes`` (pandas, shallow).
+
+    Examples
+    --------
+    >>> round(kernel_bytes(1720 * 2**20) / 2**30, 2)  # the 10M-line benchmark's table
+    3.41
+    """
+    return int(KERNEL_BASE_BYTES + KERNEL_TABLE_FACTOR * table_bytes)
+
+
+def chapter_workers(table_bytes: int | None = None, *, available: int | None = None) -> int:
+    """Chapters executed at once: one more than the cores, at most 3, no more than the memory holds.
+
+    One more than the cores, as a kernel waits while it starts. But every kernel reads the
+    whole customer table: at 10M lines (3.5M customers) each held 3.3-3.5 GB, and with the
+    run's own 6.1 GB three kernels peaked at 16.2 GB (111-115 s), one at 9.6 GB (122 s). So
+    with ``table_bytes`` (the table's size in pandas), the kernels get
+    :data:`KERNEL_MEMORY_SHARE` of the ``available`` memory (the machine's, when not given),
+    :func:`kernel_bytes` each, and always at least one. ``KLANTPIRAMIDE_WORKERS`` overrides it all.
+
+    Examples
+    --------
+    >>> GB = 2**30
+    >>> chapter_workers(1720 * 2**20, available=9 * GB)  # a 16 GB laptop: one kernel of 3.4 GB
+    1
+    >>> chapter_workers(1720 * 2**20, available=17 * GB) == chapter_workers()
+    True
     """
     own = os.environ.get("KLANTPIRAMIDE_WORKERS", "")
     if own.isdigit() and int(own) > 0:
         return int(own)
-    return min(3, (os.cpu_count() or 1) + 1)
+    workers = min(3, (os.cpu_count() or 1) + 1)
+    if table_bytes is not None:
+        if available is None:
+            import psutil
+
+            available = psutil.virtual_memory().available
+        workers = min(workers, max(1, int(available * KERNEL_MEMORY_SHARE // kernel_bytes(table_bytes))))
+    return workers
 
 
 def _run_chapters(params_file: Path, work: Path, say: Progress, todo: tuple[Chapter, ...], *,
-                  saved: Future[None] | None = None) -> list[ChapterResult]:
+                  saved: Future[None] | None = None, table_bytes: int | None = None) -> list[ChapterResult]:
     """Execute the chapters on :func:`chapter_workers` threads, each with one kernel for all its chapters.
 
     With ``saved``, the kernels start and import the chapters' modules at once
     (:meth:`~toolkit.kernels.ChapterKernel.warm`), and the chapters run once ``saved``
     is done: the work folder they read is written. When it fails, no chapter runs.
+    ``table_bytes``: the customer table's size, so that the kernels fit in memory.
     """
     import threading
 
@@ -778,7 +821,10 @@ def _run_chapters(params_file: Path, work: Path, say: Progress, todo: tuple[Chap
                 status = "FAILED" if result.error else "done"
                 say(f"[{done}/{total}] {t('chapter.' + chapter.key, 'en')}: {status} in {result.seconds:.1f} s")
 
-    workers = max(1, min(chapter_workers(), total))
+    workers = max(1, min(chapter_workers(table_bytes), total))
+    if table_bytes is not None:
+        say(f"{total} chapters on {workers} kernel{'s' if workers > 1 else ''} "
+            f"(about {kernel_bytes(table_bytes) / 2**30:.1f} GB each)")
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for future in [pool.submit(worker) for _ in range(workers)]:
             future.result()  # a worker's own failure (not a chapter's) stops the run
