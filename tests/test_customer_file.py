@@ -199,3 +199,38 @@ def test_duckdb_casts_a_double_to_cents_as_its_round_does():
     assert (n, differ) == (4_000_012, 0)
     firsts = con.execute("SELECT CAST(CAST(x AS DECIMAL(18, 2)) AS VARCHAR) FROM x LIMIT 4").fetchall()
     assert [c for (c,) in firsts] == ["0.13", "-0.13", "2.68", "-2.68"]
+
+
+def test_memory_check_compares_the_estimate_with_memory_plus_swap(monkeypatch):
+    from toolkit.errors import MemoryLimitError
+    from toolkit.pipeline import RUN_BASE_BYTES, RUN_BYTES_PER_CUSTOMER, check_memory_for
+
+    monkeypatch.delenv("KLANTPIRAMIDE_MEMORY_CHECK", raising=False)
+    room = RUN_BASE_BYTES + RUN_BYTES_PER_CUSTOMER * 1000  # exactly 1,000 customers' worth
+    check_memory_for(1000, total=room, swap=0)
+    check_memory_for(1001, total=room - RUN_BYTES_PER_CUSTOMER, swap=2 * RUN_BYTES_PER_CUSTOMER)  # swap counts
+    with pytest.raises(MemoryLimitError, match=r"1,001 customers need about .*`klantpiramide customers PARAMS"):
+        check_memory_for(1001, total=room, swap=0)
+    monkeypatch.setenv("KLANTPIRAMIDE_MEMORY_CHECK", "off")
+    check_memory_for(10**9, total=room, swap=0)
+
+
+def test_a_machine_too_small_stops_the_analyses_not_the_customers_path(tmp_path, monkeypatch):
+    # The analyses hold every customer in pandas; the customers path keeps them in DuckDB.
+    import psutil
+
+    from toolkit.errors import MemoryLimitError
+
+    write(tmp_path / "tx.csv", TX_HEADER + "F1;9;01-02-2025;100,00;30,00\nF2;10;01-03-2025;50,00;10,00\n")
+    params = load_params(write_params(tmp_path, params_dict()))
+    monkeypatch.delenv("KLANTPIRAMIDE_MEMORY_CHECK", raising=False)
+    small = type("memory", (), {"total": 100 * 2**20, "available": 50 * 2**20})()
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: small)
+    monkeypatch.setattr(psutil, "swap_memory", lambda: type("swap", (), {"total": 0})())
+    said: list[str] = []
+    with pytest.raises(MemoryLimitError, match=r"The analyses of 2 customers need about 0\.5 GB of memory .* "
+                                               r"this machine has 0\.1 GB\. Write the customer table"):
+        analyse(params, progress=said.append)
+    assert said[-1].startswith("aggregated 2 customers"), said  # stopped right after the aggregation
+    assert sum(write_customers_file(params, tmp_path / "c.csv").values()) == 2
+    analyse(params, with_analyses=False)  # the fast path's own analyse: no check

@@ -23,3 +23,7 @@ class DataError(ToolkitError):
 
 class ReportError(ToolkitError):
     """A report chapter failed or the report could not be written."""
+
+
+class MemoryLimitError(ToolkitError):
+    """The run would need more memory than the machine has (with its swap)."""

@@ -51,7 +51,7 @@ from toolkit.engine import (
     tidy_summary,
     with_order_key,
 )
-from toolkit.errors import ParamsError
+from toolkit.errors import MemoryLimitError, ParamsError
 from toolkit.params import PERSONAL_FIELDS, RunParams, parse_params
 from toolkit.segments import customer_table, is_in, relayer
 from toolkit.sources import SourceReport, _lit, load_customers, load_transactions
@@ -239,6 +239,52 @@ class SavedFrames(MutableMapping[str, pd.DataFrame]):
 
     def __contains__(self, name: object) -> bool:
         return name in self._names
+
+
+#: The analysing process's memory: a fixed part and a part per customer, fitted to the peaks of full runs on
+#: the benchmark's files (1,031 MB at 347,783 customers; 6,125-6,320 MB at 3,473,646), on the low side.
+RUN_BASE_BYTES = 470 * 2**20
+RUN_BYTES_PER_CUSTOMER = 1600
+#: Set to ``off`` to analyse even when :func:`check_memory_for` says the machine is too small.
+MEMORY_CHECK_VARIABLE = "KLANTPIRAMIDE_MEMORY_CHECK"
+
+
+def check_memory_for(customers: int, *, total: int | None = None, swap: int | None = None) -> None:
+    """Stop before the analyses when their customer tables cannot fit in the machine's memory and swap.
+
+    The analyses hold every customer in pandas, about :data:`RUN_BYTES_PER_CUSTOMER` bytes
+    each (a 100M-line file with 34.7M customers: about 52 GB). Past the machine's memory
+    the run would be killed minutes later without a word; this says so at once, and what
+    to do. ``total`` and ``swap`` default to the machine's.
+
+    Raises
+    ------
+    MemoryLimitError
+        When the estimate exceeds memory plus swap (unless ``KLANTPIRAMIDE_MEMORY_CHECK=off``).
+
+    Examples
+    --------
+    >>> check_memory_for(3_473_646, total=24 * 2**30, swap=0)  # the 10M-line benchmark: about 5.6 GB
+    >>> check_memory_for(34_736_460, total=24 * 2**30, swap=0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.MemoryLimitError: The analyses of 34,736,460 customers need about 52.2 GB of memory...
+    """
+    if os.environ.get(MEMORY_CHECK_VARIABLE, "").strip().lower() == "off":
+        return
+    if total is None or swap is None:
+        import psutil
+
+        total = psutil.virtual_memory().total if total is None else total
+        swap = psutil.swap_memory().total if swap is None else swap
+    need = RUN_BASE_BYTES + RUN_BYTES_PER_CUSTOMER * customers
+    if need > total + swap:
+        has = f"{total / 2**30:.1f} GB" + (f" and {swap / 2**30:.1f} GB of swap" if swap else "")
+        raise MemoryLimitError(
+            f"The analyses of {customers:,} customers need about {need / 2**30:.1f} GB of memory (about "
+            f"{RUN_BYTES_PER_CUSTOMER:,} bytes per customer), and this machine has {has}. Write the customer "
+            "table with `klantpiramide customers PARAMS -o customers.csv`, which works at any size, or run the "
+            f"report on a machine with more memory. {MEMORY_CHECK_VARIABLE}=off tries anyway.")
 
 
 #: DuckDB's share of the machine's memory; beyond it the run spills to its work folder.
@@ -494,6 +540,8 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
             first, last = (pd.Timestamp(v).date() for v in date_range_expr(lines).to_pandas().iloc[0])
         timings["aggregate"] = time.perf_counter() - t0
         say(f"aggregated {len(summary):,} customers in {timings['aggregate']:.1f} s")
+        if analyses:
+            check_memory_for(max(len(summary), 0 if master is None else len(master)))
         master_table = None
         if master is not None and params.transactions.backend == "file":
             master_table = ibis.duckdb.from_connection(con).table("master")
