@@ -756,7 +756,7 @@ def tool_command(tool: str, kind: str, ds: DataSet, out: Path, snapshot: Path | 
     ``toolkit/`` while the benchmark runs do not mix two versions of the code.
     """
     if tool == "toolkit" and snapshot is not None:
-        return ["env", f"PYTHONPATH={snapshot}", sys.executable, "-P", "-m", "toolkit.cli",
+        return [*snapshot_env(snapshot), sys.executable, "-P", "-m", "toolkit.cli",
                 "customers", str(ds.params[kind]), "-o", str(out)]
     if tool == "toolkit":
         return [str(TOOLKIT_BIN), "customers", str(ds.params[kind]), "-o", str(out)]
@@ -847,26 +847,49 @@ def verify(outputs: dict[str, Path], truth: dict[str, Any], label: str) -> dict[
 # Reporting
 
 
+#: What a run executes: the package, and the chapter notebooks a full run finds beside it (``notebooks/``).
+SNAPSHOT_PARTS = ("toolkit", "notebooks")
+
+
 def toolkit_fingerprint() -> str:
-    """Short SHA-256 over the toolkit's source files: the code measured, for comparing result files."""
+    """Short SHA-256 over the toolkit's source files and chapter notebooks: the code measured."""
     import hashlib
 
     h = hashlib.sha256()
-    for path in sorted((ROOT / "toolkit").rglob("*.py")):
-        h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for part in SNAPSHOT_PARTS:
+        for path in sorted((ROOT / part).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and ".ipynb_checkpoints" not in path.parts:
+                h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:16]
 
 
+def snapshot_env(snapshot: Path) -> list[str]:
+    """``env`` arguments that make every Python process of a run import the snapshot, chapter kernels included.
+
+    ``-P`` covers only the command itself; the kernels it starts (``python -m ipykernel_launcher``,
+    in the repository) would put the working directory first on ``sys.path``, so the live
+    ``toolkit/`` there. ``PYTHONSAFEPATH`` is ``-P`` for every process that inherits it.
+    """
+    return ["env", "PYTHONSAFEPATH=1", f"PYTHONPATH={snapshot}"]
+
+
 def toolkit_snapshot(sha: str) -> Path:
-    """Copy ``toolkit/`` to ``benchmarks/data/toolkit-snapshots/<sha>/`` and check Python imports it from there."""
+    """Copy ``toolkit/`` and ``notebooks/`` to ``benchmarks/data/toolkit-snapshots/<sha>/``; check the import.
+
+    The notebooks too: a full run looks for its chapters beside the package it runs
+    (``toolkit.report.notebooks_dir``), so without them it ran no chapter at all.
+    """
     root = DATA / "toolkit-snapshots" / sha
-    if not (root / "toolkit" / "cli.py").exists():
+    if not all((root / part).is_dir() for part in SNAPSHOT_PARTS):
         tmp = root.with_name(root.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
-        shutil.copytree(ROOT / "toolkit", tmp / "toolkit", ignore=shutil.ignore_patterns("__pycache__"))
+        for part in SNAPSHOT_PARTS:
+            shutil.copytree(ROOT / part, tmp / part, ignore=shutil.ignore_patterns("__pycache__",
+                                                                                 ".ipynb_checkpoints"))
         shutil.rmtree(root, ignore_errors=True)
         os.replace(tmp, root)
-    found = subprocess.run(["env", f"PYTHONPATH={root}", sys.executable, "-P", "-c",
+    # As a chapter kernel imports it: no -P, the environment alone (the kernels run in the repository).
+    found = subprocess.run([*snapshot_env(root), sys.executable, "-c",
                             "import toolkit.cli, toolkit; print(toolkit.__file__)"],
                            capture_output=True, text=True, check=False, cwd=ROOT)
     if found.returncode != 0 or not found.stdout.strip().startswith(str(root)):
@@ -966,6 +989,7 @@ def run_steps(log: Path) -> dict[str, float]:
     stamps = [(float(m.group(1)), m.group(2)) for m in _STAMP.finditer(log.read_text(errors="replace"))]
     at = {msg: t for t, msg in stamps}
     first_chapter = next((t for t, msg in stamps if re.match(r"\[1/\d+\]", msg)), None)
+    chapters = [int(m.group(1)) for _, msg in stamps if (m := re.match(r"\[\d+/(\d+)\] ", msg))]
     html = next((t for t, msg in stamps if msg.startswith("report.html written")), None)
     pdf = next((t for t, msg in stamps if msg.startswith("report.pdf written")), None)
     done = next((t for t, msg in stamps if msg.startswith("done in")), None)
@@ -977,13 +1001,15 @@ def run_steps(log: Path) -> dict[str, float]:
         out["pdf"] = pdf - html
     if done is not None:
         out["total"] = done
+    out["chapters"] = max(chapters, default=0)
     return out if at else {}
 
 
 def full_run_table(runs: list[dict[str, Any]]) -> str:
     """The full runs as a text table."""
-    header = ["size", "format", "seconds", "peak MB", "cpu s", "analysis s", "chapters+html s", "pdf s"]
-    rows = [[r["size"], r["format"], f"{r['seconds']:.1f}", f"{r['peak_mb']:,.0f}", f"{r['cpu_s']:.1f}",
+    header = ["size", "format", "chapters", "seconds", "peak MB", "cpu s", "analysis s", "chapters+html s", "pdf s"]
+    rows = [[r["size"], r["format"], str(r["steps"].get("chapters", "?")), f"{r['seconds']:.1f}",
+             f"{r['peak_mb']:,.0f}", f"{r['cpu_s']:.1f}",
              f"{r['steps'].get('until_chapters', float('nan')):.1f}",
              f"{r['steps'].get('chapters_and_html', float('nan')):.1f}",
              f"{r['steps'].get('pdf', float('nan')):.1f}"] for r in runs]
@@ -1131,8 +1157,10 @@ def main(argv: list[str] | None = None) -> int:
                 log = out_dir / f"{ds.label}_{kind}_run.log"
                 cmd = [str(TOOLKIT_BIN), "run", str(ds.params[kind]), "--force"]
                 if snapshot is not None:
-                    cmd = ["env", f"PYTHONPATH={snapshot}", sys.executable, "-P", "-m", "toolkit.cli", *cmd[1:]]
+                    cmd = [*snapshot_env(snapshot), sys.executable, "-P", "-m", "toolkit.cli", *cmd[1:]]
                 r = run_child(cmd, log)
+                if not run_steps(log).get("chapters"):
+                    raise SystemExit(f"the full run on {ds.label} {kind} executed no chapter; see {log}")
                 full_runs.append({"size": ds.label, "lines": n, "format": kind, "seconds": r.seconds,
                                   "peak_mb": r.peak_mb, "cpu_s": r.cpu_seconds, "others_busy": r.others_busy,
                                   "steps": run_steps(log)})

@@ -359,6 +359,24 @@ def test_branding_chapter_switches_and_key_figures(small_params, tmp_path):
         run_report(small_params(chapters={"pyramide": False}), pdf=False)
 
 
+@pytest.mark.parametrize("problem", ["typo", "no-notebooks"])
+def test_chapter_problems_stop_the_run_before_the_analysis(small_params, tmp_path, monkeypatch, problem):
+    # Without notebooks a run wrote a report with no chapters, and said "0 chapters on 1 kernel".
+    if problem == "typo":
+        params, expected = small_params(chapters={"pyramide": False}), "'pyramide' is not a chapter"
+    else:
+        params = small_params()
+        (tmp_path / "empty").mkdir()
+        monkeypatch.setenv("KLANTPIRAMIDE_NOTEBOOKS", str(tmp_path / "empty"))
+        expected = (f"No chapter notebooks in {tmp_path / 'empty'} .* point KLANTPIRAMIDE_NOTEBOOKS to the "
+                    "project's notebooks folder")
+    said: list[str] = []
+    with pytest.raises(ReportError, match=expected):
+        run_report(params, pdf=False, progress=said.append)
+    assert said == []  # nothing analysed first
+    assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out*")), "no output, no staging folder"
+
+
 def test_exports_are_listed_in_the_manifest_and_hold_no_personal_data(demo_nl, demo_data):
     from toolkit.actions import PLAN_COLUMNS
 

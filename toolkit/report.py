@@ -614,6 +614,7 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
     params_file = Path(params.source_file).resolve()
     output = params.output_path
     _check_overwrite(output, params.reference_date, force)
+    todo = selected_chapters(params)  # a typo in the chapters, or no notebooks: said before the analysis
     staging = output.parent / f".{output.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     work = staging / "work"
@@ -636,7 +637,7 @@ def _run_locked(params: RunParams, *, force: bool, say: Progress, keep_going: bo
                                 staging / "customers.csv")
             exports = pool.submit(_timed, say, "contact plan and white-space lists written", write_exports, results,
                                   staging)
-            chapters = pool.submit(_run_chapters, params_file, work, say, selected_chapters(params), saved=saved,
+            chapters = pool.submit(_run_chapters, params_file, work, say, todo, saved=saved,
                                    table_bytes=int(results.customers.memory_usage(deep=False).sum()))
             try:
                 _timed(say, "results saved for the chapters", results.save, work)
@@ -718,11 +719,19 @@ def selected_chapters(params: RunParams) -> tuple[Chapter, ...]:
     Raises
     ------
     ReportError
-        For a key in ``chapters`` that is no chapter (a typo), with the known keys.
+        For a key in ``chapters`` that is no chapter (a typo), with the known keys; when the
+        notebooks folder holds no chapter at all (the report would have none).
     """
     import difflib
 
     available = chapters()
+    if not available:
+        folder = notebooks_dir()
+        fix = ("point KLANTPIRAMIDE_NOTEBOOKS to the project's notebooks folder, or unset it"
+               if os.environ.get("KLANTPIRAMIDE_NOTEBOOKS") else
+               "the installation is incomplete: install the project from its folder (make install)")
+        raise ReportError(f"No chapter notebooks in {folder} (files NN-*.ipynb that name a chapter in their "
+                          f"metadata), so the report would have no chapters; {fix}.")
     keys = [c.key for c in available]
     unknown = [k for k in params.chapters if k not in keys]
     if unknown:
