@@ -745,7 +745,7 @@ def selected_chapters(params: RunParams) -> tuple[Chapter, ...]:
 #: A chapter kernel's memory besides the customer table: Python, pandas, matplotlib, the toolkit's views.
 KERNEL_BASE_BYTES = 400 * 2**20
 #: How many times a kernel holds the customer table (the table, a chapter's copies and temporaries). Measured
-#: on the benchmark's reports: 1M lines (a 172 MB table) 652-657 MB per kernel, 10M lines (1.72 GB) 3.26-3.52 GB.
+#: on the benchmark's reports: 1M lines (a 172 MB table) 652-657 MB per kernel, 10M lines (1.72 GB) 3,251-3,524 MB.
 KERNEL_TABLE_FACTOR = 1.8
 #: The share of the memory available when the chapters start that their kernels may take: the run's own
 #: process still writes the exports meanwhile (at 10M lines it grew from about 5 to 6.1 GB).
