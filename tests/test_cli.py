@@ -129,3 +129,23 @@ def test_console_keeps_numpy_from_asking_for_huge_pages_unless_told(given, asks)
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == asks
+
+
+@pytest.mark.parametrize("via_console", [True, False], ids=["console", "bare"])
+def test_library_deprecations_stay_out_of_the_terminal_even_when_let_through(via_console):
+    # pandas_dtype shows every DeprecationWarning for a moment (catch_warnings + simplefilter("always"), for
+    # the whole process); another thread's Pandas4Warning from Ibis then landed between the progress lines.
+    code = ("import warnings, toolkit.cli as cli\n"
+            "def main():\n"
+            "    with warnings.catch_warnings():\n"
+            "        warnings.simplefilter('always', DeprecationWarning)\n"
+            "        warnings.warn_explicit('infer_string is deprecated', DeprecationWarning,\n"
+            "                               '/venv/site-packages/ibis/formats/pandas.py', 60)\n"
+            "        warnings.warn_explicit('a library says this', UserWarning, '/venv/site-packages/x.py', 1)\n"
+            "    return 0\n"
+            "cli.main = main\n"
+            + ("cli.console()\n" if via_console else "main()\n"))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "a library says this" in done.stderr  # other warnings still show
+    assert ("infer_string is deprecated" in done.stderr) is not via_console

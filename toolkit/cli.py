@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -301,6 +302,35 @@ def quiet_huge_pages() -> None:
     os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 
+def quiet_library_deprecations() -> None:
+    """Never print a library's deprecation warning in the terminal, even while another thread lets them through.
+
+    Python ignores them by default, but pandas' ``pandas_dtype`` shows every
+    ``DeprecationWarning`` for a moment (``catch_warnings`` with ``simplefilter("always")``,
+    which sets the filters of the whole process). A run converts types on one thread while
+    Ibis reads ``pd.options.future.infer_string`` on another, so now and then a
+    ``Pandas4Warning`` from ``ibis/formats/pandas.py`` landed between the progress lines.
+    The filters cannot stop that; the function that prints warnings can.
+
+    Examples
+    --------
+    >>> quiet_library_deprecations()  # doctest: +SKIP
+    """
+    if getattr(warnings.showwarning, "_klantpiramide", False):
+        return
+    shown = warnings.showwarning
+    own = str(Path(__file__).resolve().parent)
+
+    def showwarning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                    file: object = None, line: str | None = None) -> None:
+        if issubclass(category, DeprecationWarning) and not str(filename).startswith(own):
+            return
+        shown(message, category, filename, lineno, file, line)
+
+    showwarning._klantpiramide = True  # type: ignore[attr-defined]
+    warnings.showwarning = showwarning
+
+
 def console() -> None:
     """The ``klantpiramide`` console script: :func:`main`, then a quick exit.
 
@@ -311,9 +341,11 @@ def console() -> None:
     skipped. With another thread still running, the normal exit waits for it.
 
     numpy is told not to ask for transparent huge pages (:func:`quiet_huge_pages`) before
-    any command imports it.
+    any command imports it, and libraries' deprecation warnings stay out of the terminal
+    (:func:`quiet_library_deprecations`).
     """
     quiet_huge_pages()
+    quiet_library_deprecations()
     code = main()
     if threading.active_count() > 1:
         sys.exit(code)
