@@ -283,8 +283,9 @@ def check_memory_for(customers: int, *, total: int | None = None, swap: int | No
         raise MemoryLimitError(
             f"The analyses of {customers:,} customers need about {need / 2**30:.1f} GB of memory (about "
             f"{RUN_BYTES_PER_CUSTOMER:,} bytes per customer), and this machine has {has}. Write the customer "
-            "table with `klantpiramide customers PARAMS -o customers.csv`, which works at any size, or run the "
-            f"report on a machine with more memory. {MEMORY_CHECK_VARIABLE}=off tries anyway.")
+            "table with `klantpiramide customers PARAMS -o customers.csv`, which works at any size for a revenue "
+            f"or margin pyramid, or run the report on a machine with more memory. {MEMORY_CHECK_VARIABLE}=off "
+            "tries anyway.")
 
 
 #: DuckDB's share of the machine's memory; beyond it the run spills to its work folder.
