@@ -234,3 +234,22 @@ def test_a_machine_too_small_stops_the_analyses_not_the_customers_path(tmp_path,
     assert said[-1].startswith("aggregated 2 customers"), said  # stopped right after the aggregation
     assert sum(write_customers_file(params, tmp_path / "c.csv").values()) == 2
     analyse(params, with_analyses=False)  # the fast path's own analyse: no check
+
+
+def test_progress_ticks_do_not_ask_a_connection_another_thread_is_closing(tmp_path):
+    # In the analysis phase the aggregates' thread closes the connection while the ticks go on.
+    import threading
+    import time
+
+    from toolkit.pipeline import connect, progress_ticks
+
+    con = connect(tmp_path)
+    closing = threading.Lock()
+    said: list[str] = []
+    with progress_ticks(con, said.append, "analysing", every=0.05, lock=closing):
+        with closing:
+            time.sleep(0.3)
+            assert said == []  # the tick waits for the lock instead of asking the connection
+            con.close()
+        time.sleep(0.3)
+    assert said and all(m.startswith("still analysing: ") and "% done" not in m for m in said)

@@ -346,11 +346,13 @@ def monthly_frame(lines: ibis.Table, *, has_margin: bool) -> pd.DataFrame:
 
 @contextlib.contextmanager
 def progress_ticks(con: duckdb.DuckDBPyConnection, say: Progress, what: str | Callable[[], str], *,
-                   every: float = 15.0) -> Iterator[None]:
+                   every: float = 15.0, lock: threading.Lock | None = None) -> Iterator[None]:
     """While the block runs, say every ``every`` seconds how long it has taken and how far DuckDB's query is.
 
     A step over 100M lines takes minutes; without this the terminal stays silent. ``what``
     may be a function, asked at each tick, for a block whose work changes as it runs.
+    ``lock``: held while asking ``con`` how far it is, for a block whose other thread closes
+    ``con`` (holding the same lock) before the block ends.
 
     Examples
     --------
@@ -364,8 +366,9 @@ def progress_ticks(con: duckdb.DuckDBPyConnection, say: Progress, what: str | Ca
     def tick() -> None:
         while not stop.wait(every):
             try:
-                done = con.query_progress()
-            except duckdb.Error:  # connection busy closing: skip this tick
+                with lock or contextlib.nullcontext():
+                    done = con.query_progress()
+            except duckdb.Error:  # connection closed or closing: skip this tick
                 done = -1
             part = f", current query {done:.0f} % done" if done >= 0 else ""
             say(f"still {what() if callable(what) else what}: {time.perf_counter() - start:.0f} s{part}")
@@ -556,7 +559,7 @@ def analyse(params: RunParams, *, work_dir: str | Path | None = None, progress: 
         presaved: dict[str, tuple[Path, int]] = {}
         running = _Running(say)
         t_analyses = time.perf_counter()
-        with progress_ticks(con, say, running.describe), \
+        with progress_ticks(con, say, running.describe, lock=running.closing), \
                 _aggregating(analyses, ctx, frames, timings, con, running=running,
                              presave=(work / "frames", presaved) if presave else None) as ready:
             t0 = time.perf_counter()
@@ -602,6 +605,8 @@ class _Running:
         self.say = say
         self.lines: str | None = None
         self.customers: str | None = None
+        # Held while the aggregates' thread closes the connection, so no progress tick asks it meanwhile.
+        self.closing = threading.Lock()
 
     def describe(self) -> str:
         """E.g. ``"analysing (lifecycle on the lines, rfm on the customers)"``."""
@@ -661,7 +666,8 @@ def _aggregating(analyses: list[Analysis], ctx: AnalysisContext, frames: dict[st
 
     def close() -> None:
         scope.close()
-        con.close()
+        with running.closing:
+            con.close()
 
     # Intermediates several analyses build from the lines (customer days, acquisitions) are computed once.
     scope = SharedTables(con).open()
