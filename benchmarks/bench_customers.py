@@ -1204,12 +1204,12 @@ def main(argv: list[str] | None = None) -> int:
                 if snapshot is not None:
                     cmd = [*snapshot_env(snapshot), sys.executable, "-P", "-m", "toolkit.cli", *cmd[1:]]
                 r = run_child(cmd, log, tree=True)
-                if not run_steps(log).get("chapters"):
+                done = run_steps(log)
+                if not done.get("chapters"):
                     raise SystemExit(f"the full run on {ds.label} {kind} executed no chapter; see {log}")
                 full_runs.append({"size": ds.label, "lines": n, "format": kind, "seconds": r.seconds,
                                   "peak_mb": r.peak_mb, "tree_peak_mb": r.tree_peak_mb, "cpu_s": r.cpu_seconds,
-                                  "others_busy": r.others_busy,
-                                  "steps": run_steps(log)})
+                                  "others_busy": r.others_busy, "steps": done})
                 say(f"{ds.label} {kind} full run: {r.seconds:.1f} s, {r.peak_mb:,.0f} MB"
                     + ("" if r.tree_peak_mb is None else f" ({r.tree_peak_mb:,.0f} MB with its kernels)"))
             if "toolkit" in runs and runs["toolkit"][0].steps:

@@ -610,8 +610,8 @@ class _Running:
 
     def describe(self) -> str:
         """E.g. ``"analysing (lifecycle on the lines, rfm on the customers)"``."""
-        doing = [f"{k} on the lines" for k in (self.lines,) if k] + [f"{k} on the customers"
-                                                                     for k in (self.customers,) if k]
+        doing = [f"{key} on {where}" for key, where in ((self.lines, "the lines"), (self.customers, "the customers"))
+                 if key]
         return "analysing" + (f" ({', '.join(doing)})" if doing else "")
 
     @staticmethod
@@ -626,8 +626,7 @@ class _Running:
 @contextlib.contextmanager
 def _aggregating(analyses: list[Analysis], ctx: AnalysisContext, frames: dict[str, pd.DataFrame],
                  timings: dict[str, float], con: duckdb.DuckDBPyConnection, *,
-                 presave: tuple[Path, dict[str, tuple[Path, int]]] | None = None,
-                 running: _Running | None = None,
+                 running: _Running, presave: tuple[Path, dict[str, tuple[Path, int]]] | None = None,
                  ) -> Iterator[Callable[[Analysis | None], None]]:
     """Run every ``aggregate`` in run order on a background thread; yield ``ready`` to wait on them.
 
@@ -637,9 +636,9 @@ def _aggregating(analyses: list[Analysis], ctx: AnalysisContext, frames: dict[st
     aggregates mostly DuckDB, which releases the GIL; side by side the enrich steps use
     the core DuckDB leaves idle. With ``presave`` (a folder and a dict to record in), the
     aggregates' frames are then written there as Parquet while the last enrich steps run.
+    ``running`` is told which aggregate runs, and the connection is closed under its lock.
     """
     aggregated: list[str] = []
-    running = running or _Running()
 
     def run(analysis: Analysis) -> None:
         t0 = time.perf_counter()
