@@ -163,6 +163,9 @@ def test_whale_curve_and_summary_hand_computed():
     curve = whale_curve(c)
     assert curve["cum_profit"].tolist() == [0.0, 40.0, 70.0, 75.0, 70.0, 60.0]
     assert curve["cum_share"].iloc[3] == pytest.approx(1.25)
+    # only the values count: no id column needed, and another value column by name
+    assert whale_curve(c.drop(columns="customer_id")).equals(curve)
+    assert whale_curve(c.rename(columns={"profit": "winst"}), value="winst").equals(curve)
     s = whale_summary(c)
     assert (s["customers"], s["peak_profit"], s["total_profit"], s["beyond_peak"], s["destroyed"]) == (
         5, 75.0, 60.0, 2, 15.0)

@@ -326,16 +326,19 @@ def _served(customers: pd.DataFrame) -> pd.DataFrame:
     return customers[profit.notna() & ((customers["revenue"].astype(float) > 0) | (profit != 0))]
 
 
-def whale_curve(customers: pd.DataFrame, *, value: str = "profit", id_col: str = "customer_id",
-                max_points: int | None = 2000) -> pd.DataFrame:
+def whale_curve(customers: pd.DataFrame, *, value: str = "profit", max_points: int | None = 2000) -> pd.DataFrame:
     """Cumulative profit against customers ranked by profit, most profitable first.
 
     Customers count when their profit is known and they bought or cost or earned
     something in the period. The curve starts at (0, 0), rises to its peak at the last
-    profitable customer and ends at the total profit.
+    profitable customer and ends at the total profit. Only the values count (customers
+    with equal profit give the same curve in any order), so no id column is needed.
 
     Parameters
     ----------
+    customers : DataFrame
+        Columns ``revenue`` and ``value``.
+    value : str, default "profit"
     max_points : int or None, default 2000
         Thin to about this many points (the peak and the end stay); None keeps all.
 
@@ -347,11 +350,11 @@ def whale_curve(customers: pd.DataFrame, *, value: str = "profit", id_col: str =
 
     Examples
     --------
-    >>> c = pd.DataFrame({"customer_id": list("abcd"), "revenue": [1.0] * 4, "profit": [60.0, 50.0, -5.0, -5.0]})
+    >>> c = pd.DataFrame({"revenue": [1.0] * 4, "profit": [60.0, 50.0, -5.0, -5.0]})
     >>> whale_curve(c)["cum_profit"].tolist()
     [0.0, 60.0, 110.0, 105.0, 100.0]
     """
-    _require(customers, [id_col, value, "revenue"], "whale_curve")
+    _require(customers, [value, "revenue"], "whale_curve")
     served = _served(customers.rename(columns={value: "profit"}) if value != "profit" else customers)
     vals = served["profit"].astype(float).to_numpy()
     vals = _ranked_values(vals)
