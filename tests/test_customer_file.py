@@ -127,11 +127,12 @@ def test_progress_ticks_ask_what_is_running_at_each_tick(tmp_path):
     assert texts[-1] == "still analysing"
 
 
-@pytest.mark.parametrize("threshold, lowered", [(None, False), (4_000_000, True)], ids=["holds-less", "holds-more"])
+@pytest.mark.parametrize("threshold, lowered", [(None, False), (8_000_000, True)], ids=["holds-less", "holds-more"])
 def test_duckdb_memory_limit_lowered_only_for_the_ranking_of_a_large_summary(tmp_path, monkeypatch, threshold,
                                                                              lowered):
     # DuckDB's limit drops to RANKING_DUCKDB_BYTES while Python ranks, but only when DuckDB holds more
-    # than that (300,000 customers: about 22 MB, far below the default 512 MB).
+    # than that (300,000 customers: about 22 MB, far below the default 512 MB). Python ranks a margin
+    # pyramid; a revenue pyramid is ranked in DuckDB (test_revenue_pyramid_ranked_in_duckdb...).
     import duckdb
 
     import toolkit.customer_file as cf
@@ -154,7 +155,8 @@ def test_duckdb_memory_limit_lowered_only_for_the_ranking_of_a_large_summary(tmp
         return ranking(*args, **kwargs)
 
     monkeypatch.setattr(cf, "layers_and_classes", watched)
-    counts = cf.write_customer_table(con, "summary", tmp_path / "c.csv", period=analysis_period(dt.date(2025, 12, 31)))
+    counts = cf.write_customer_table(con, "summary", tmp_path / "c.csv", period=analysis_period(dt.date(2025, 12, 31)),
+                                     basis="margin")
     after = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     assert (seen[0] != "1.8 GiB") is lowered
     # Restored, as far as DuckDB tells its limit: rounded down to 0.1 GiB, so a restored 2 GB may show 1.7.
@@ -171,14 +173,15 @@ def test_memory_limit_of_a_run_connection_restored_exactly_after_the_ranking(tmp
     from toolkit.pipeline import connect
 
     monkeypatch.setenv("KLANTPIRAMIDE_DUCKDB_MEMORY", "2GB")
-    monkeypatch.setattr(cf, "RANKING_DUCKDB_BYTES", 4_000_000)
+    monkeypatch.setattr(cf, "RANKING_DUCKDB_BYTES", 8_000_000)
     con = connect(tmp_path)
     before = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     con.execute("""CREATE TABLE summary AS SELECT CAST(i AS VARCHAR) AS customer_id, CAST(i % 97 AS DOUBLE) AS revenue,
-        NULL::DOUBLE AS margin, 1 AS orders, 1 AS lines, 0.0 AS returns, 0.0 AS revenue_previous,
+        CAST(i % 13 AS DOUBLE) AS margin, 1 AS orders, 1 AS lines, 0.0 AS returns, 0.0 AS revenue_previous,
         NULL::DOUBLE AS margin_previous, CAST(i % 97 AS DOUBLE) AS revenue_to_date, NULL::DOUBLE AS margin_to_date,
         DATE '2025-03-01' AS first_purchase, DATE '2025-03-01' AS last_purchase FROM range(1, 300_001) t(i)""")
-    cf.write_customer_table(con, "summary", tmp_path / "c.csv", period=analysis_period(dt.date(2025, 12, 31)))
+    cf.write_customer_table(con, "summary", tmp_path / "c.csv", period=analysis_period(dt.date(2025, 12, 31)),
+                            basis="margin")
     assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == before == "1.8 GiB"
     con.close()
 
@@ -253,3 +256,120 @@ def test_progress_ticks_do_not_ask_a_connection_another_thread_is_closing(tmp_pa
             con.close()
         time.sleep(0.3)
     assert said and all(m.startswith("still analysing: ") and "% done" not in m for m in said)
+
+
+# Every kind of id id_order tells apart: customer numbers, leading zeros, more digits than int64 holds,
+# more than 30 digits (text order then), text and non-ASCII text, a lone "0" and "".
+id_kinds = st.sampled_from([
+    st.integers(1, 10**12).map(str),
+    st.from_regex(r"0{0,3}[0-9]{1,5}", fullmatch=True),
+    st.from_regex(r"[0-9]{17,31}", fullmatch=True),
+    st.one_of(st.integers(0, 999).map(str), st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]),
+                                                    max_size=4)),
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(id_kinds.flatmap(lambda kind: st.lists(kind, min_size=1, max_size=40, unique=True)))
+def test_sql_id_keys_put_ids_in_id_order(ids):
+    import duckdb
+    import numpy as np
+    import pandas as pd
+
+    from toolkit.customer_file import id_sort_keys
+    from toolkit.segments import id_order
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT unnest($1::VARCHAR[]) AS customer_id", [ids])
+    by_sql = [i for (i,) in con.execute(f"SELECT customer_id FROM t ORDER BY {id_sort_keys(con, 't')}").fetchall()]
+    expected = np.array(ids, dtype=object)[np.argsort(id_order(pd.Series(ids, dtype="string")))]
+    assert by_sql == expected.tolist()
+
+
+def test_sql_id_keys_by_hand():
+    import duckdb
+
+    from toolkit.customer_file import id_sort_keys
+
+    con = duckdb.connect()
+    cases = {
+        ("10", "9", "100"): (["9", "10", "100"], "CAST"),  # customer numbers: one integer key
+        ("10", "09", "9", "009", "0", "00"): (["0", "00", "009", "09", "9", "10"], "length(ltrim"),
+        ("10", "9", "A1"): (["10", "9", "A1"], "coalesce"),  # one text id: all by text
+        ("1" * 31, "2"): (["1" * 31, "2"], "coalesce"),  # over 30 digits: by text
+    }
+    for ids, (expected, kind) in cases.items():
+        con.execute("CREATE OR REPLACE TABLE t AS SELECT unnest($1::VARCHAR[]) AS customer_id", [list(ids)])
+        keys = id_sort_keys(con, "t")
+        assert keys.startswith(kind)
+        assert [i for (i,) in con.execute(f"SELECT customer_id FROM t ORDER BY {keys}").fetchall()] == expected
+
+
+def _ties_at_every_boundary(tmp_path):
+    # 20 buyers: layer bounds top 1, large 1, medium_large 4, medium_small 10, small 20. Equal revenues
+    # straddle the top/medium_large bound (500: ids 7 < 12 < 100), the A/B bound (200) and the
+    # medium_small/small bound (50), so ids decide. A customer at zero and one with a return are inactive.
+    revenue = {"100": 500, "12": 500, "7": 500, "3": 300, "46": 200, "44": 200, "45": 200}
+    revenue |= {str(60 + i): 50 for i in range(5)} | {str(200 + i): 10 for i in range(8)}
+    body = "".join(f"F{c};{c};01-03-2025;{a},00;1,00\n" for c, a in revenue.items())
+    body += "G1;9;01-03-2025;-5,00;0,00\nG2;8;01-03-2025;0,00;0,00\n"
+    write(tmp_path / "tx.csv", TX_HEADER + body)
+    return write_params(tmp_path, params_dict())
+
+
+def test_revenue_pyramid_ranked_in_duckdb_without_the_numpy_ranking(tmp_path, monkeypatch):
+    import toolkit.customer_file as cf
+
+    params_path = _ties_at_every_boundary(tmp_path)
+    monkeypatch.setattr(cf, "layers_and_classes", lambda *a, **k: pytest.fail("ranked in numpy"))
+    fast = tmp_path / "fast.csv"
+    counts = write_customers_file(load_params(params_path), fast)
+    monkeypatch.undo()
+    assert fast.read_bytes() == pandas_route(params_path, tmp_path / "pandas.csv")
+    rows = [r.split(",") for r in fast.read_text().splitlines()[1:]]
+    # Of 2,730 the buyers before 46 hold 2,000 (73.3 %: A); before 46, 2,200 (80.6 %: B); before 64, 2,600
+    # (95.2 %: C).
+    assert [(r[0], r[1], r[2], r[8]) for r in rows[:12]] == [
+        ("7", "top", "A", "1"), ("12", "medium_large", "A", "2"), ("100", "medium_large", "A", "3"),
+        ("3", "medium_large", "A", "4"), ("44", "medium_small", "A", "5"), ("45", "medium_small", "A", "6"),
+        ("46", "medium_small", "B", "7"), ("60", "medium_small", "B", "8"), ("61", "medium_small", "B", "9"),
+        ("62", "medium_small", "B", "10"), ("63", "small", "B", "11"), ("64", "small", "C", "12")]
+    assert [(r[0], r[1], r[2], r[8]) for r in rows[12:]] == [
+        *((str(200 + i), "small", "C", str(13 + i)) for i in range(8)), ("8", "inactive", "", ""),
+        ("9", "inactive", "", "")]
+    assert counts == {"top": 1, "large": 0, "medium_large": 3, "medium_small": 6, "small": 10, "inactive": 2,
+                      "prospect": 0}
+
+
+def _summary_by_hand(con) -> None:
+    con.execute("""CREATE OR REPLACE TABLE summary AS SELECT CAST(i * 7 % 1000 AS VARCHAR) AS customer_id,
+        CAST(i % 9 - 1 AS DOUBLE) AS revenue, 1.0 AS margin, 1 AS orders, 1 AS lines, 0.0 AS returns,
+        0.0 AS revenue_previous, 0.0 AS margin_previous, 1.0 AS revenue_to_date, 1.0 AS margin_to_date,
+        DATE '2025-03-01' AS first_purchase, DATE '2025-03-01' AS last_purchase FROM range(1000) t(i)""")
+
+
+@pytest.mark.parametrize("why", ["abc-out-of-rank-order", "insertion-order-off"])
+def test_numpy_ranking_takes_over_where_the_duckdb_ranking_cannot(tmp_path, monkeypatch, why):
+    # Both routes write the same bytes: DuckDB's where it can, numpy's where the row's place in table
+    # customer_ranked cannot be its rank.
+    import duckdb
+    import numpy as np
+
+    import toolkit.customer_file as cf
+    from toolkit.engine import analysis_period
+
+    period = analysis_period(dt.date(2025, 12, 31))
+    con = duckdb.connect()
+    _summary_by_hand(con)
+    cf.write_customer_table(con, "summary", tmp_path / "duckdb.csv", period=period)
+    if why == "abc-out-of-rank-order":
+        # Float rounding of the cumulative revenue could, in theory, put a B before an A.
+        monkeypatch.setattr(cf, "ranked_abc_codes", lambda v, t: (np.resize(np.int8([1, 0]), len(v)), v))
+    else:
+        con.execute("SET preserve_insertion_order = false")
+    ranking, used = cf.layers_and_classes, []
+    monkeypatch.setattr(cf, "layers_and_classes", lambda *a, **k: used.append(1) or ranking(*a, **k))
+    cf.write_customer_table(con, "summary", tmp_path / "numpy.csv", period=period)
+    assert used == [1]
+    assert (tmp_path / "numpy.csv").read_bytes() == (tmp_path / "duckdb.csv").read_bytes()
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'customer_ranked'").fetchone() == (0,)

@@ -417,22 +417,42 @@ def abc_classes(customers: pd.DataFrame, *, value: str = "revenue",
     ['A', 'A', 'B', 'C']
     """
     _require(customers, [id_col, value], "abc_classes")
-    a, b = (t / 100 for t in thresholds)
     values = customers[value].astype(float).to_numpy()
     if ranked is None:
         order = id_order(customers[id_col]) if order is None else order
         rows = np.flatnonzero(values > 0)
         ranked = rows[_ranked_positions(values[rows], order[rows])]
-    vals = values[ranked]
-    total = vals.sum()
-    before = (np.cumsum(vals) - vals) / total if total > 0 else np.zeros(len(vals))
     codes = np.full(len(customers), -1, dtype=np.int8)
-    codes[ranked] = np.where(before < a - 1e-12, 0, np.where(before < b - 1e-12, 1, 2))
+    codes[ranked], before = ranked_abc_codes(values[ranked], thresholds)
     cum = np.full(len(customers), np.nan)
     cum[ranked] = before
     return pd.DataFrame({id_col: customers[id_col].array,
                          "abc_class": pd.Categorical.from_codes(codes, categories=ABC_CLASSES, ordered=True),
                          "cum_share_before": cum}, index=customers.index)
+
+
+def ranked_abc_codes(values: np.ndarray, thresholds: Sequence[float] = DEFAULT_ABC_THRESHOLDS
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """ABC class codes (0 = A, 1 = B, 2 = C) of positive values already in ranking order.
+
+    The rule of :func:`abc_classes`, for callers that have the ranked values only.
+
+    Returns
+    -------
+    (ndarray of int8, ndarray of float)
+        The class code and the share of the total before each value (0-1).
+
+    Examples
+    --------
+    >>> codes, before = ranked_abc_codes(np.array([70.0, 20.0, 6.0, 4.0]))
+    >>> codes.tolist(), before.round(2).tolist()
+    ([0, 0, 1, 2], [0.0, 0.7, 0.9, 0.96])
+    """
+    a, b = (t / 100 for t in thresholds)
+    total = values.sum()
+    before = (np.cumsum(values) - values) / total if total > 0 else np.zeros(len(values))
+    codes = np.where(before < a - 1e-12, 0, np.where(before < b - 1e-12, 1, 2)).astype(np.int8)
+    return codes, before
 
 
 def layers_and_classes(customers: pd.DataFrame, *, basis: str = "revenue",
