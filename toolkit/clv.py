@@ -347,6 +347,8 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, max_customers: int | None = None,
     Returns
     -------
     GammaGammaFit
+        ``converged`` also needs the spread of the mean spends to be identified: it is
+        ``False`` when ten times less spread (``10 q, 10 gamma``) fits at least as well.
 
     Raises
     ------
@@ -375,7 +377,12 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, max_customers: int | None = None,
     res = _maximise(lambda p: gamma_gamma_loglik(p, x, m), start, w)
     p, q, gamma = np.exp(res.x)
     loglik = float((w * gamma_gamma_loglik((p, q, gamma), x, m)).sum())
-    return GammaGammaFit(p=float(p), q=float(q), gamma=float(gamma), loglik=loglik, converged=_converged(res),
+    # Without spread in the mean spends the likelihood rises along q, gamma -> infinity (same
+    # ratio), and where L-BFGS-B stops on that ridge depends on float details of the machine;
+    # an optimum that ten times less spread does not lower is no optimum.
+    tighter = float((w * gamma_gamma_loglik((p, 10 * q, 10 * gamma), x, m)).sum())
+    converged = _converged(res) and tighter < loglik
+    return GammaGammaFit(p=float(p), q=float(q), gamma=float(gamma), loglik=loglik, converged=converged,
                          n_customers=int(w.sum()), iterations=int(res.nit), message=str(res.message))
 
 
